@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/types.ts';
+import type { AccessContext } from './context.ts';
+import { actorFields } from './context.ts';
+
+/**
+ * The audit log: append-only, hash-chained per municipality, written in
+ * the same transaction as the action it records.
+ */
+export type Outcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  municipalityId: string | null;
+  action: string;
+  outcome: Outcome;
+  actorUserId?: string | null;
+  actorLogin?: string | null;
+  actorAgencyId?: string | null;
+  actorRole?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  subjectPersonId?: string | null;
+  clientIp?: string | null;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const SYSTEM_CHAIN = 'system';
+
+export function chainKeyFor(municipalityId: string | null): string {
+  return municipalityId ?? SYSTEM_CHAIN;
+}
+
+export function entryFor(
+  ctx: AccessContext,
+  action: string,
+  outcome: Outcome,
+  rest: Omit<AuditEntry, 'municipalityId' | 'action' | 'outcome'> = {},
+): AuditEntry {
+  return { municipalityId: ctx.municipalityId, action, outcome, ...actorFields(ctx), ...rest };
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
+    .join(',')}}`;
+}
+
+export interface HashedFields {
+  chain_key: string;
+  seq: number;
+  municipality_id: string | null;
+  occurred_at: Date;
+  actor_user_id: string | null;
+  actor_login: string | null;
+  actor_agency_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  subject_person_id: string | null;
+  outcome: string;
+  client_ip: string | null;
+  reason: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+}
+
+export function auditHash(row: HashedFields): string {
+  const material = canonical({ ...row, occurred_at: row.occurred_at.toISOString() });
+  return createHash('sha256').update(material).digest('hex');
+}
+
+/** Append entries to their chains. Call inside the action's transaction, as late as possible. */
+export async function appendAudit(trx: Transaction<Database>, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const byChain = new Map<string, AuditEntry[]>();
+  for (const e of entries) {
+    const key = chainKeyFor(e.municipalityId);
+    byChain.set(key, [...(byChain.get(key) ?? []), e]);
+  }
+  // Lock chains in a fixed order so concurrent transactions cannot deadlock.
+  for (const key of [...byChain.keys()].sort()) {
+    await trx
+      .insertInto('audit_chains')
+      .values({ chain_key: key, last_seq: 0, last_hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('chain_key').doNothing())
+      .execute();
+    const head = await trx
+      .selectFrom('audit_chains')
+      .select(['last_seq', 'last_hash'])
+      .where('chain_key', '=', key)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    let seq = Number(head.last_seq);
+    let prev = head.last_hash;
+    const now = new Date();
+    const rows = byChain.get(key)!.map((e) => {
+      seq += 1;
+      const fields: HashedFields = {
+        chain_key: key,
+        seq,
+        municipality_id: e.municipalityId,
+        occurred_at: now,
+        actor_user_id: e.actorUserId ?? null,
+        actor_login: e.actorLogin ?? null,
+        actor_agency_id: e.actorAgencyId ?? null,
+        actor_role: e.actorRole ?? null,
+        action: e.action,
+        target_type: e.targetType ?? null,
+        target_id: e.targetId ?? null,
+        subject_person_id: e.subjectPersonId ?? null,
+        outcome: e.outcome,
+        client_ip: e.clientIp ?? null,
+        reason: e.reason ?? null,
+        details: e.details ?? {},
+        prev_hash: prev,
+      };
+      const hash = auditHash(fields);
+      prev = hash;
+      return { ...fields, details: JSON.stringify(fields.details), hash };
+    });
+    await trx.insertInto('audit_events').values(rows).execute();
+    await trx
+      .updateTable('audit_chains')
+      .set({ last_seq: seq, last_hash: prev })
+      .where('chain_key', '=', key)
+      .execute();
+  }
+}
+
+/** Write entries in a transaction of their own (denials, failed logins). */
+export async function writeAudit(db: Db, entries: readonly AuditEntry[]): Promise<void> {
+  await db.transaction().execute((trx) => appendAudit(trx, entries));
+}
+
+export interface VerifyProblem {
+  chainKey: string;
+  seq: number;
+  problem: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  chains: number;
+  rows: number;
+  problems: VerifyProblem[];
+}
+
+/** Recompute every chain. Reports the first bad row of each broken chain. */
+export async function verifyAudit(db: Db): Promise<VerifyResult> {
+  const chains = await db.selectFrom('audit_chains').selectAll().orderBy('chain_key').execute();
+  const problems: VerifyProblem[] = [];
+  let rows = 0;
+  for (const chain of chains) {
+    const anchor = await db
+      .selectFrom('audit_anchors')
+      .select(['first_seq', 'prev_hash'])
+      .where('chain_key', '=', chain.chain_key)
+      .orderBy('first_seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    let expectedSeq = anchor ? Number(anchor.first_seq) : 1;
+    let prev = anchor ? anchor.prev_hash : GENESIS_HASH;
+    let broken: VerifyProblem | null = null;
+    for (;;) {
+      const batch = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('chain_key', '=', chain.chain_key)
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq')
+        .limit(5000)
+        .execute();
+      for (const row of batch) {
+        rows += 1;
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) {
+          broken = { chainKey: chain.chain_key, seq: expectedSeq, problem: `row ${expectedSeq} is missing` };
+          break;
+        }
+        if (row.prev_hash !== prev) {
+          broken = { chainKey: chain.chain_key, seq, problem: 'previous-hash link does not match' };
+          break;
+        }
+        const recomputed = auditHash({ ...row, seq, details: row.details as Record<string, unknown> });
+        if (recomputed !== row.hash) {
+          broken = { chainKey: chain.chain_key, seq, problem: 'content does not match its hash (altered)' };
+          break;
+        }
+        prev = row.hash;
+        expectedSeq += 1;
+      }
+      if (broken || batch.length < 5000) break;
+    }
+    if (!broken && expectedSeq - 1 !== Number(chain.last_seq)) {
+      broken = { chainKey: chain.chain_key, seq: expectedSeq, problem: `row ${expectedSeq} is missing (log ends early)` };
+    } else if (!broken && prev !== chain.last_hash) {
+      broken = { chainKey: chain.chain_key, seq: expectedSeq - 1, problem: 'last row does not match the chain head' };
+    }
+    if (broken) problems.push(broken);
+  }
+  return { ok: problems.length === 0, chains: chains.length, rows, problems };
+}
+
+/**
+ * Retention: delete rows older than the cut-off, keeping the chain verifiable
+ * by anchoring its new first row. The purge itself is audited.
+ */
+export async function purgeAudit(db: Db, municipalityId: string, before: Date): Promise<number> {
+  const key = chainKeyFor(municipalityId);
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .where('chain_key', '=', key)
+      .where('occurred_at', '<', before)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!last) return 0;
+    await sql`select set_config('kasane.audit_purge', 'on', true)`.execute(trx);
+    const result = await trx
+      .deleteFrom('audit_events')
+      .where('chain_key', '=', key)
+      .where('seq', '<=', Number(last.seq))
+      .executeTakeFirst();
+    await sql`select set_config('kasane.audit_purge', 'off', true)`.execute(trx);
+    await trx
+      .insertInto('audit_anchors')
+      .values({ chain_key: key, first_seq: Number(last.seq) + 1, prev_hash: last.hash })
+      .execute();
+    const deleted = Number(result.numDeletedRows);
+    await appendAudit(trx, [
+      {
+        municipalityId,
+        action: 'audit.retention_purge',
+        outcome: 'success',
+        actorLogin: 'retention',
+        actorRole: 'system',
+        details: { deleted, before: before.toISOString() },
+      },
+    ]);
+    return deleted;
+  });
+}

@@ -1,0 +1,67 @@
+import type { Role } from '../shared/roles.ts';
+import type { AccessContext } from './context.ts';
+
+/**
+ * Role × action policy: the single place that says who may do what.
+ * Deny by default: an action missing from a role's list is refused.
+ * Later capabilities add person/case rules (agency, case team, consent)
+ * in the gateway on top of this table.
+ */
+export const ACTIONS = [
+  'directory.read',
+  'directory.write',
+  'users.read',
+  'users.write',
+  'settings.read',
+  'settings.write',
+  'audit.read',
+  'audit.export',
+  'person.read',
+  'person.write',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const STAFF: Action[] = ['directory.read', 'settings.read', 'person.read', 'person.write'];
+
+export const POLICY: Record<Role, readonly Action[]> = {
+  intake_clerk: STAFF,
+  promoter: STAFF,
+  coordinator: STAFF,
+  secretariat: STAFF,
+  agency_staff: STAFF,
+  // 管理者: users, agencies, settings — no case content by default.
+  admin: ['directory.read', 'directory.write', 'users.read', 'users.write', 'settings.read', 'settings.write'],
+  // 監査担当: the audit log — no case content.
+  auditor: ['directory.read', 'settings.read', 'audit.read', 'audit.export'],
+};
+
+export const ACTION_LABELS: Record<Action, string> = {
+  'directory.read': '機関・窓口の閲覧',
+  'directory.write': '機関・窓口の登録・編集',
+  'users.read': '利用者の閲覧',
+  'users.write': '利用者の登録・編集',
+  'settings.read': '設定の閲覧',
+  'settings.write': '設定の変更',
+  'audit.read': '監査ログの閲覧',
+  'audit.export': '監査ログの出力',
+  'person.read': '個人情報の閲覧',
+  'person.write': '個人情報の登録・編集',
+};
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+export function decide(ctx: AccessContext, action: Action): Decision {
+  if (ctx.kind === 'system') {
+    // The administrators' CLI manages the installation, never case content.
+    const allowed = !action.startsWith('person.');
+    return { allowed, reason: allowed ? 'system' : 'system has no access to personal data' };
+  }
+  const allowed = ctx.roles.some((role) => POLICY[role]?.includes(action));
+  return {
+    allowed,
+    reason: allowed ? `role ${ctx.role}` : `role ${ctx.role} may not ${action}`,
+  };
+}

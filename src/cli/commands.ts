@@ -1,0 +1,216 @@
+import type { Db } from '../db/database.ts';
+import { migrateToLatest } from '../db/database.ts';
+import { Gateway } from '../access/gateway.ts';
+import { verifyAudit } from '../access/audit.ts';
+import type { SystemContext } from '../access/context.ts';
+import { findPreset, listPresets, loadPreset } from '../municipalities/presets.ts';
+import { ROLES, ROLE_LABELS, type Role } from '../shared/roles.ts';
+import { isUuid } from '../shared/ids.ts';
+import { AppError } from '../server/errors.ts';
+import { createUser, resetPassword, unlockUser } from '../users/service.ts';
+
+/**
+ * Administrator commands (npm run kasane -- <command>). They take a
+ * database handle, so the same code runs in the CLI process or, when a
+ * server already holds the embedded database, inside that server.
+ */
+export interface CliInput {
+  args: string[];
+  /** Text read from standard input by the CLI process (for --password-stdin). */
+  stdin?: string | undefined;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const USAGE = `kasane administration
+
+Usage: npm run kasane -- <command> [options]
+
+  preset list                          list municipality presets
+  preset load <name>                   load a preset (e.g. 小金井市); loading twice changes nothing
+  user create --login ID --name NAME --role ROLE --agency AGENCY
+              [--municipality NAME] [--password-stdin]
+                                       create a user (ROLE: ${ROLES.join(', ')})
+                                       AGENCY is the agency's name or id
+  user reset-password --login ID [--password-stdin]
+                                       set a new password (generated if not given); the user must change it
+  user unlock --login ID               unlock an account locked after failed logins
+  migrate                              bring the database schema up to date
+  audit verify                         check the audit log hash chain; exits 1 and names the first bad row
+
+Without --password-stdin a random password is generated and printed once.
+`;
+
+class CliError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  options: Map<string, string | true>;
+}
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+      if (inline !== undefined) options.set(key, inline);
+      else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) options.set(key, args[++i]!);
+      else options.set(key, true);
+    } else positional.push(arg);
+  }
+  return { positional, options };
+}
+
+function required(p: Parsed, key: string): string {
+  const v = p.options.get(key);
+  if (typeof v !== 'string' || !v.trim()) throw new CliError(`--${key} is required`);
+  return v.trim();
+}
+
+async function resolveMunicipality(db: Db, p: Parsed): Promise<{ id: string; name: string }> {
+  const wanted = p.options.get('municipality');
+  const all = await db.selectFrom('municipalities').select(['id', 'name', 'code']).orderBy('name').execute();
+  if (typeof wanted === 'string') {
+    const found = all.find((m) => m.name === wanted || m.code === wanted || m.id === wanted || m.name.replace(/[市町村区]$/, '') === wanted);
+    if (!found) throw new CliError(`no municipality "${wanted}" (installed: ${all.map((m) => m.name).join(', ') || 'none'})`);
+    return found;
+  }
+  if (all.length === 1) return all[0]!;
+  if (all.length === 0) throw new CliError('no municipality is installed yet: start the server once or run "preset load <name>"');
+  throw new CliError(`several municipalities are installed (${all.map((m) => m.name).join(', ')}): add --municipality NAME`);
+}
+
+async function resolveUserByLogin(db: Db, login: string) {
+  const user = await db.selectFrom('users').select(['id', 'municipality_id', 'login_id']).where('login_id', '=', login).executeTakeFirst();
+  if (!user) throw new CliError(`no user with login id "${login}"`);
+  return user;
+}
+
+function system(municipalityId: string): SystemContext {
+  return { kind: 'system', label: 'cli', municipalityId, clientIp: null };
+}
+
+function passwordFromStdin(p: Parsed, input: CliInput): string | undefined {
+  if (!p.options.has('password-stdin')) return undefined;
+  const pw = (input.stdin ?? '').replace(/\r?\n$/, '');
+  if (!pw) throw new CliError('--password-stdin was given but standard input was empty');
+  return pw;
+}
+
+function describeAppError(error: AppError): string {
+  const fields = Object.values(error.fields);
+  return fields.length ? `${error.message}\n  - ${fields.join('\n  - ')}` : error.message;
+}
+
+export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
+  const out: string[] = [];
+  const p = parseArgs(input.args);
+  const [group, verb, arg] = p.positional;
+  try {
+    const gateway = new Gateway(db);
+    switch (`${group ?? ''} ${verb ?? ''}`.trim()) {
+      case 'preset list': {
+        for (const preset of listPresets()) {
+          out.push(`${preset.name}\t(${preset.key})\t${preset.prefecture}\tagencies: ${preset.agencies}\tmeeting bodies: ${preset.meetingBodies}`);
+        }
+        break;
+      }
+      case 'preset load': {
+        if (!arg) throw new CliError('name the preset: preset load 小金井市');
+        const preset = findPreset(arg);
+        if (!preset) throw new CliError(`no preset "${arg}" (available: ${listPresets().map((x) => x.name).join(', ')})`);
+        const r = await loadPreset(db, preset);
+        const c = r.created;
+        const total = c.departments + c.agencies + c.meetingBodies + c.placements;
+        out.push(
+          c.municipality || total
+            ? `${r.name}: ${c.municipality ? 'municipality created, ' : ''}${c.agencies} agencies, ${c.meetingBodies} meeting bodies, ${c.placements} placements, ${c.departments} departments added`
+            : `${r.name}: already loaded, nothing changed`,
+        );
+        break;
+      }
+      case 'user create': {
+        const login = required(p, 'login');
+        const name = required(p, 'name');
+        const roleArg = required(p, 'role');
+        const role = (ROLES as readonly string[]).includes(roleArg)
+          ? (roleArg as Role)
+          : (Object.entries(ROLE_LABELS).find(([, label]) => label === roleArg)?.[0] as Role | undefined);
+        if (!role) throw new CliError(`unknown role "${roleArg}" (use one of: ${ROLES.join(', ')})`);
+        const agencyArg = required(p, 'agency');
+        const municipality = await resolveMunicipality(db, p);
+        let q = db.selectFrom('agencies').select(['id', 'name']).where('municipality_id', '=', municipality.id);
+        q = isUuid(agencyArg) ? q.where('id', '=', agencyArg) : q.where((eb) => eb.or([eb('name', '=', agencyArg), eb('preset_key', '=', agencyArg)]));
+        const agencies = await q.execute();
+        if (agencies.length !== 1) {
+          const near = await db
+            .selectFrom('agencies')
+            .select('name')
+            .where('municipality_id', '=', municipality.id)
+            .where('name', 'like', `%${agencyArg.slice(0, 4)}%`)
+            .limit(5)
+            .execute();
+          throw new CliError(
+            `no agency "${agencyArg}" in ${municipality.name}${near.length ? ` (did you mean: ${near.map((n) => n.name).join(', ')})` : ''}`,
+          );
+        }
+        const password = passwordFromStdin(p, input);
+        const created = await gateway.run(system(municipality.id), 'users.write', (scope) =>
+          createUser(scope, { loginId: login, name, role, agencyId: agencies[0]!.id, password }, { mustChange: !password }),
+        );
+        out.push(`created ${created.user.loginId} (${ROLE_LABELS[role]}, ${created.user.agencyName}, ${municipality.name})`);
+        if (created.initialPassword) out.push(`initial password (shown once; to be changed at first login): ${created.initialPassword}`);
+        break;
+      }
+      case 'user reset-password': {
+        const user = await resolveUserByLogin(db, required(p, 'login'));
+        const password = passwordFromStdin(p, input);
+        const r = await gateway.run(system(user.municipality_id), 'users.write', (scope) => resetPassword(scope, user.id, password));
+        out.push(`password of ${user.login_id} was reset; sessions ended; it must be changed at next login`);
+        if (r.password) out.push(`new password (shown once): ${r.password}`);
+        break;
+      }
+      case 'user unlock': {
+        const user = await resolveUserByLogin(db, required(p, 'login'));
+        await gateway.run(system(user.municipality_id), 'users.write', (scope) => unlockUser(scope, user.id));
+        out.push(`${user.login_id} unlocked`);
+        break;
+      }
+      case 'migrate': {
+        const r = await migrateToLatest(db);
+        out.push(r.applied.length ? `applied: ${r.applied.join(', ')}` : 'schema is up to date');
+        break;
+      }
+      case 'audit verify': {
+        const r = await verifyAudit(db);
+        if (r.ok) {
+          out.push(`audit log OK: ${r.rows} rows in ${r.chains} chains verified`);
+        } else {
+          const lines = r.problems.map((x) => `  chain ${x.chainKey}: first bad row ${x.seq}: ${x.problem}`);
+          return {
+            code: 1,
+            stdout: '',
+            stderr: `audit log verification FAILED (${r.rows} rows checked)\n${lines.join('\n')}\n`,
+          };
+        }
+        break;
+      }
+      case 'help':
+      case '':
+        return { code: group ? 0 : 2, stdout: USAGE, stderr: '' };
+      default:
+        return { code: 2, stdout: '', stderr: `unknown command "${p.positional.join(' ')}"\n\n${USAGE}` };
+    }
+    return { code: 0, stdout: out.length ? `${out.join('\n')}\n` : '', stderr: '' };
+  } catch (error) {
+    if (error instanceof CliError) return { code: 2, stdout: '', stderr: `error: ${error.message}\n` };
+    if (error instanceof AppError) return { code: 1, stdout: '', stderr: `error: ${describeAppError(error)}\n` };
+    throw error;
+  }
+}

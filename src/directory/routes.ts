@@ -1,0 +1,57 @@
+import type { Gateway } from '../access/gateway.ts';
+import { z } from '../shared/zod-ja.ts';
+import { defineRoute, type AnyRoute } from '../server/route.ts';
+import { agencyInputSchema, agencyListQuery, agencyPatchSchema, agencyView } from './schema.ts';
+import { createAgency, getAgency, listAgencies, updateAgency } from './service.ts';
+
+const idParams = z.object({ id: z.uuid() });
+
+export function directoryRoutes(gateway: Gateway): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agencies',
+      summary: '機関・窓口の一覧と検索',
+      tag: '機関・窓口',
+      query: agencyListQuery,
+      response: z.object({ items: z.array(agencyView), nextCursor: z.string().nullable() }),
+      handler: ({ ctx, query }) => gateway.run(ctx, 'directory.read', (scope) => listAgencies(scope, query)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agencies',
+      summary: '機関・窓口の登録（管理者）',
+      tag: '機関・窓口',
+      body: agencyInputSchema,
+      response: agencyView,
+      handler: async ({ ctx, body, reply }) => {
+        const created = await gateway.run(ctx, 'directory.write', (scope) => createAgency(scope, body));
+        reply.code(201);
+        return created;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agencies/:id',
+      summary: '機関・窓口の詳細',
+      tag: '機関・窓口',
+      params: idParams,
+      response: agencyView,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'directory.read', (scope) => getAgency(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/agencies/:id',
+      summary: '機関・窓口の編集（管理者）',
+      tag: '機関・窓口',
+      params: idParams,
+      body: agencyPatchSchema,
+      response: agencyView,
+      handler: ({ ctx, params, body }) =>
+        gateway.run(ctx, 'directory.write', (scope) => updateAgency(scope, params.id, body), {
+          targetType: 'agency',
+          targetId: params.id,
+        }),
+    }),
+  ];
+}

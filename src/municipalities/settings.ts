@@ -1,0 +1,20 @@
+import { z } from '../shared/zod-ja.ts';
+
+/** Per-municipality settings (自治体ごとの設定), stored as JSON on the municipality. */
+export const settingsSchema = z.object({
+  sessionIdleMinutes: z.number().int().min(5).max(480).default(30).describe('無操作でログアウトするまでの時間（分）'),
+  mfaRequired: z.boolean().default(false).describe('二要素認証を必須にする'),
+  auditRetentionYears: z.number().int().min(1).max(30).default(10).describe('監査ログの保存年数'),
+  referralAlertBusinessDays: z.number().int().min(1).max(30).default(3).describe('つなぎが受理されないときの警告（営業日）'),
+  noContactAlertDays: z.number().int().min(7).max(365).default(30).describe('本人との接触がないときの警告（日）'),
+  holidays: z.array(z.iso.date()).max(400).default([]).describe('閉庁日（祝日以外の休み）'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = settingsSchema.partial().strict();
+
+export function readSettings(raw: unknown): Settings {
+  const parsed = settingsSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : settingsSchema.parse({});
+}

@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { purgeAudit } from '../access/audit.ts';
+import { purgeExpiredSessions } from '../auth/sessions.ts';
+import { readSettings } from '../municipalities/settings.ts';
+
+/**
+ * Background jobs. Several server processes may share one PostgreSQL, so
+ * each job takes a transaction-level advisory lock and records its last
+ * run in job_runs: whichever process comes first runs it, once per period.
+ */
+interface Job {
+  name: string;
+  everyMs: number;
+  run(db: Db): Promise<void>;
+}
+
+const JOBS: Job[] = [
+  {
+    name: 'sessions.purge',
+    everyMs: 10 * 60_000,
+    run: async (db) => {
+      await purgeExpiredSessions(db);
+    },
+  },
+  {
+    name: 'audit.retention',
+    everyMs: 24 * 3600_000,
+    run: async (db) => {
+      const municipalities = await db.selectFrom('municipalities').select(['id', 'settings']).execute();
+      for (const m of municipalities) {
+        const years = readSettings(m.settings).auditRetentionYears;
+        const cutoff = new Date();
+        cutoff.setFullYear(cutoff.getFullYear() - years);
+        await purgeAudit(db, m.id, cutoff);
+      }
+    },
+  },
+];
+
+const LOCK_BASE = 7301100;
+
+/** Run a job if it is due and no other process is running it. Returns true if it ran. */
+export async function runIfDue(db: Db, job: Job, now = new Date()): Promise<boolean> {
+  const index = JOBS.indexOf(job);
+  const claimed = await db.transaction().execute(async (trx) => {
+    const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_BASE + index}) as ok`.execute(trx);
+    if (!lock.rows[0]?.ok) return false;
+    const last = await trx
+      .selectFrom('job_runs')
+      .select('last_run_at')
+      .where('job', '=', job.name)
+      .where('scope', '=', '*')
+      .executeTakeFirst();
+    if (last && now.getTime() - new Date(last.last_run_at).getTime() < job.everyMs) return false;
+    await trx
+      .insertInto('job_runs')
+      .values({ job: job.name, scope: '*', last_run_at: now })
+      .onConflict((oc) => oc.columns(['job', 'scope']).doUpdateSet({ last_run_at: now }))
+      .execute();
+    return true;
+  });
+  if (claimed) await job.run(db);
+  return claimed;
+}
+
+export function startJobs(db: Db, onError: (error: unknown) => void): () => void {
+  const tick = async () => {
+    for (const job of JOBS) {
+      try {
+        await runIfDue(db, job);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
+  const timer = setInterval(() => void tick(), 60_000);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
+
+export { JOBS };

@@ -1,0 +1,186 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from '../shared/zod-ja.ts';
+import type { UserContext } from '../access/context.ts';
+import { AppError, invalid, unauthenticated, zodFields } from './errors.ts';
+import type { AuthState } from '../auth/sessions.ts';
+
+/**
+ * Routes are declared once with their zod schemas; the same declaration
+ * registers the Fastify handler, validates input (422 with every problem
+ * named in Japanese) and produces the OpenAPI document.
+ */
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Who may call: anyone, a session that still has to pass a step (TOTP), or a signed-in user. */
+export type AuthLevel = 'public' | 'partial' | 'user';
+
+export interface HandlerInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  auth: AuthState | null;
+  ctx: UserContext;
+}
+
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: Method;
+  url: string;
+  summary: string;
+  tag: string;
+  auth?: AuthLevel;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  response?: z.ZodType;
+  /** Content type of a non-JSON response (e.g. text/csv). */
+  produces?: string;
+  /** Per-route Fastify config (e.g. { rateLimit: { max, timeWindow } }). */
+  config?: Record<string, unknown>;
+  handler: (input: HandlerInput<B, Q, P>) => Promise<unknown>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): RouteSpec<B, Q, P> {
+  return spec;
+}
+
+function labelsOf(schema: z.ZodType | undefined): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (schema instanceof z.ZodObject) {
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      if (field.description) labels[key] = field.description;
+    }
+  }
+  return labels;
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  if (where === 'params') throw new AppError(404, 'not_found', '指定されたデータが見つかりません。');
+  throw invalid(zodFields(result.error, labelsOf(schema)));
+}
+
+export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]): void {
+  for (const route of routes) {
+    const level = route.auth ?? 'user';
+    app.route({
+      method: route.method,
+      url: route.url,
+      ...(route.config ? { config: route.config } : {}),
+      handler: async (req, reply) => {
+        const auth = req.auth;
+        if (level !== 'public') {
+          if (!auth) throw unauthenticated();
+          if (level === 'user' && auth.step !== 'done') {
+            throw new AppError(401, 'second_factor_required', '二要素認証を完了してください。');
+          }
+        }
+        const params = parse(route.params, req.params, 'params');
+        const query = parse(route.query, req.query, 'query');
+        const body = parse(route.body, req.body, 'body');
+        const result = await route.handler({
+          body,
+          query,
+          params,
+          req,
+          reply,
+          auth,
+          ctx: auth?.ctx as UserContext,
+        });
+        if (result === undefined) {
+          if (!reply.sent) reply.code(204).send();
+          return reply;
+        }
+        return result;
+      },
+    });
+  }
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete out.$schema;
+  return out;
+}
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string', description: '日本語のメッセージ' },
+        fields: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      required: ['code', 'message', 'fields'],
+    },
+  },
+  required: ['error'],
+};
+
+export function buildOpenApi(routes: readonly AnyRoute[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
+      if (!(schema instanceof z.ZodObject)) continue;
+      for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || !field.safeParse(undefined).success,
+          schema: jsonSchema(field, 'input'),
+          ...(field.description ? { description: field.description } : {}),
+        });
+      }
+    }
+    const responses: Record<string, unknown> = {
+      default: { description: 'エラー', content: { 'application/json': { schema: ERROR_SCHEMA } } },
+    };
+    responses[r.method === 'POST' ? '200' : '200'] = {
+      description: 'OK',
+      content: {
+        [r.produces ?? 'application/json']: { schema: r.response ? jsonSchema(r.response, 'output') : {} },
+      },
+    };
+    paths[path] ??= {};
+    paths[path][r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: [r.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        : {}),
+      responses,
+      security: r.auth === 'public' ? [] : [{ session: [], csrf: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'kasane API',
+      version: '1',
+      description:
+        '重層的支援体制整備事業のための共有プラットフォーム kasane の API。状態を変更するリクエストには、ログイン時または GET /api/v1/auth/session で受け取った x-csrf-token ヘッダーが必要です。',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'kasane_session' },
+        csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+      },
+    },
+    paths,
+  };
+}
