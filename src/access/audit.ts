@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Database } from '../db/types.ts';
+import type { AuditEventTable, Database } from '../db/types.ts';
 import type { AccessContext } from './context.ts';
 import { actorFields } from './context.ts';
 
@@ -155,6 +155,29 @@ export interface VerifyResult {
   problems: VerifyProblem[];
 }
 
+/** The hashed columns of a stored row (never the stored hash itself, nor columns added later). */
+function hashedFieldsOf(row: Selectable<AuditEventTable>, seq: number): HashedFields {
+  return {
+    chain_key: row.chain_key,
+    seq,
+    municipality_id: row.municipality_id,
+    occurred_at: new Date(row.occurred_at),
+    actor_user_id: row.actor_user_id,
+    actor_login: row.actor_login,
+    actor_agency_id: row.actor_agency_id,
+    actor_role: row.actor_role,
+    action: row.action,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    subject_person_id: row.subject_person_id,
+    outcome: row.outcome,
+    client_ip: row.client_ip,
+    reason: row.reason,
+    details: row.details as Record<string, unknown>,
+    prev_hash: row.prev_hash,
+  };
+}
+
 /** Recompute every chain. Reports the first bad row of each broken chain. */
 export async function verifyAudit(db: Db): Promise<VerifyResult> {
   const chains = await db.selectFrom('audit_chains').selectAll().orderBy('chain_key').execute();
@@ -191,7 +214,7 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
           broken = { chainKey: chain.chain_key, seq, problem: 'previous-hash link does not match' };
           break;
         }
-        const recomputed = auditHash({ ...row, seq, details: row.details as Record<string, unknown> });
+        const recomputed = auditHash(hashedFieldsOf(row, seq));
         if (recomputed !== row.hash) {
           broken = { chainKey: chain.chain_key, seq, problem: 'content does not match its hash (altered)' };
           break;

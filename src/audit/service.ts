@@ -128,7 +128,7 @@ function toView(r: Row): AuditEventView {
 
 export async function searchAudit(scope: Scope, query: AuditQuery): Promise<Page<AuditEventView>> {
   let q = filtered(scope, query);
-  const after = decodeCursor(query.cursor, 1);
+  const after = decodeCursor(query.cursor, ['int']);
   if (after) q = q.where('e.seq', '<', Number(after[0]));
   const rows = await q.orderBy('e.seq', 'desc').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit).map(toView);

@@ -53,7 +53,7 @@ export async function listAgencies(scope: Scope, query: AgencyQuery): Promise<Pa
   if (query.field) q = q.where(sql<boolean>`${query.field} = any(fields)`);
   if (query.role) q = q.where(sql<boolean>`${query.role} = any(roles)`);
   if (query.includeInactive !== 'true') q = q.where('active', '=', true);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['string', 'uuid']);
   if (after) q = q.where(sql<boolean>`(kana, id) > (${after[0]}, ${after[1]}::uuid)`);
   const rows = await q.orderBy('kana').orderBy('id').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);

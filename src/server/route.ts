@@ -58,8 +58,28 @@ function labelsOf(schema: z.ZodType | undefined): Record<string, string> {
   return labels;
 }
 
+/** Path of the first string (or key) holding a NUL character, which PostgreSQL text cannot store. */
+function nulPath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key];
+    const found = nulPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
+  const nul = nulPath(value);
+  if (nul) {
+    if (where === 'params') throw new AppError(404, 'not_found', '指定されたデータが見つかりません。');
+    const key = nul.length ? nul.join('.') : '_';
+    const label = labelsOf(schema)[nul[0] ?? ''];
+    const message = '使用できない文字（制御文字）が含まれています';
+    throw invalid({ [key]: label ? `${label}：${message}` : message });
+  }
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   if (where === 'params') throw new AppError(404, 'not_found', '指定されたデータが見つかりません。');

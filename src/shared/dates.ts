@@ -62,7 +62,10 @@ export function fiscalYear(date: Date | string): number {
   return m >= 4 ? y : y - 1;
 }
 
-/** 令和7年度（2025年度） */
+/**
+ * 令和7年度（2025年度）. A fiscal year takes the era of its calendar year's
+ * end: 2019年度 is 令和元年度 (the era changed on 1 May 2019), 1988年度 stays 昭和63年度.
+ */
 export function formatFiscalYear(year: number): string {
-  return `${warekiYear(`${year}-04-01`).replace(/年$/, '')}年度（${year}年度）`;
+  return `${warekiYear(`${year}-12-31`).replace(/年$/, '')}年度（${year}年度）`;
 }

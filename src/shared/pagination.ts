@@ -1,13 +1,30 @@
+import { isUuid } from './ids.ts';
+
 /** Keyset pagination: the cursor is the sort key of the last row, opaque to clients. */
 export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, length: number): (string | number)[] | null {
+/** What each position of a cursor must hold (a forged cursor must not reach SQL casts). */
+export type CursorPart = 'string' | 'uuid' | 'int';
+
+function partOk(part: CursorPart, value: unknown): boolean {
+  switch (part) {
+    case 'string':
+      return typeof value === 'string' && !value.includes('\u0000');
+    case 'uuid':
+      return typeof value === 'string' && isUuid(value);
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+  }
+}
+
+/** Decode a cursor of the given shape; anything else (garbage, forged values) is null: start from the beginning. */
+export function decodeCursor(cursor: string | undefined, shape: readonly CursorPart[]): (string | number)[] | null {
   if (!cursor) return null;
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (Array.isArray(values) && values.length === shape.length && shape.every((part, i) => partOk(part, values[i]))) {
       return values as (string | number)[];
     }
   } catch {

@@ -70,7 +70,7 @@ export async function listUsers(
   }
   if (query.role) q = q.where('u.role', '=', query.role);
   if (query.agencyId) q = q.where('u.agency_id', '=', query.agencyId);
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['string', 'uuid']);
   if (after) q = q.where(sql<boolean>`(u.login_id, u.id) > (${after[0]}, ${after[1]}::uuid)`);
   const rows = await q.orderBy('u.login_id').orderBy('u.id').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);
