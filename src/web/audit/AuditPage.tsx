@@ -1,0 +1,245 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, SelectField, TextField, type FormErrors } from '../components/forms.tsx';
+import { Badge, DateTime, LoadError, Loading, LoadMore, type BadgeTone } from '../components/ui.tsx';
+import { query } from '../lib/api.ts';
+import { usePagedList } from '../lib/hooks.ts';
+import type { AuditEventView } from '../lib/types.ts';
+import { reasonLabel } from './reasons.ts';
+
+const FILTER_KEYS = ['from', 'to', 'login', 'action', 'outcome', 'personId'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Filters = Record<FilterKey, string>;
+
+/** Groups of actions (the API matches a prefix: "auth" finds auth.login, auth.lockout …). */
+const ACTION_OPTIONS = [
+  { value: 'auth', label: 'ログイン・認証（ログイン、ロック、パスワード変更など）' },
+  { value: 'auth.login', label: 'ログイン' },
+  { value: 'auth.lockout', label: 'アカウントのロック' },
+  { value: 'user', label: '利用者の管理（登録、編集、ロック解除など）' },
+  { value: 'agency', label: '機関・窓口の登録・編集' },
+  { value: 'settings', label: '設定の変更' },
+  { value: 'audit', label: '監査ログの検索・出力' },
+];
+
+const OUTCOMES: Record<string, { label: string; tone: BadgeTone }> = {
+  success: { label: '成功', tone: 'success' },
+  failure: { label: '失敗', tone: 'error' },
+  denied: { label: '拒否', tone: 'warning' },
+};
+const OUTCOME_OPTIONS = Object.entries(OUTCOMES).map(([value, o]) => ({ value, label: o.label }));
+
+const TARGET_LABELS: Record<string, string> = {
+  agency: '機関・窓口',
+  user: '利用者',
+  audit: '監査ログ',
+  municipality: '自治体',
+  person: '本人',
+};
+
+function readFilters(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Filters;
+}
+
+/** The end of an id: ids are time-ordered (UUIDv7), so their last characters tell them apart. */
+const shortId = (id: string) => `…${id.slice(-8)}`;
+
+function Target({ event }: { event: AuditEventView }) {
+  if (!event.targetType && !event.targetId && !event.subjectPersonId) return <span className="muted">—</span>;
+  return (
+    <>
+      {event.targetType && <span className="table__strong">{TARGET_LABELS[event.targetType] ?? event.targetType}</span>}
+      {event.targetId && (
+        <code className="audit-id" title={event.targetId}>
+          {shortId(event.targetId)}
+        </code>
+      )}
+      {event.subjectPersonId && (
+        <span className="audit-id" title={event.subjectPersonId}>
+          本人 <code>{shortId(event.subjectPersonId)}</code>
+        </span>
+      )}
+    </>
+  );
+}
+
+export function AuditPage() {
+  const [params, setParams] = useSearchParams();
+  const applied = readFilters(params);
+  const [form, setForm] = useState<Filters>(applied);
+  const [localErrors, setLocalErrors] = useState<FormErrors | null>(null);
+
+  const list = usePagedList<AuditEventView>(`/api/v1/audit-events${query({ ...applied, limit: 50 })}`);
+  // Filters the server refused (e.g. a malformed 本人ID) are shown like form errors; memoised so focus moves once.
+  const listErrors = useMemo(() => (list.error && list.error.status === 422 ? formErrorsFrom(list.error) : null), [list.error]);
+  const errors = localErrors ?? listErrors;
+  const csvHref = `/api/v1/audit-events/export${query(applied)}`;
+
+  const set = (key: FilterKey) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problems: Record<string, string> = {};
+    if (form.from && form.to && form.from > form.to) problems.to = '期間：終わりの日は、始まりの日と同じか、それより後にしてください';
+    const local = clientErrors(problems);
+    setLocalErrors(local);
+    if (local) return;
+    const next = new URLSearchParams();
+    for (const key of FILTER_KEYS) if (form[key].trim()) next.set(key, form[key].trim());
+    setParams(next, { replace: true });
+  };
+
+  const clear = () => {
+    setForm(readFilters(new URLSearchParams()));
+    setLocalErrors(null);
+    setParams({}, { replace: true });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="監査ログ"
+        lead="kasane で行われた操作の記録です。だれが、いつ、どこから、何をしたかを確認できます。記録は書き換えられないように保護されています。"
+      />
+      <form className="search-panel search-panel--audit" aria-label="監査ログの絞り込み" onSubmit={submit} noValidate>
+        <ErrorSummary errors={errors} idFor={(f) => (FILTER_KEYS.includes(f as FilterKey) ? `audit-${f}` : null)} />
+        <div className="filter-grid">
+          <fieldset className="fieldset filter-grid__period">
+            <legend className="field__label">期間</legend>
+            <div className="period">
+              <TextField id="audit-from" label="開始日" type="date" width="medium" value={form.from} onChange={set('from')} error={fieldError(errors, 'from')} />
+              <span className="period__sep" aria-hidden="true">
+                〜
+              </span>
+              <TextField id="audit-to" label="終了日" type="date" width="medium" value={form.to} onChange={set('to')} error={fieldError(errors, 'to')} />
+            </div>
+          </fieldset>
+          <TextField
+            id="audit-login"
+            label="ログインID"
+            width="medium"
+            spellCheck={false}
+            autoComplete="off"
+            value={form.login}
+            onChange={set('login')}
+            error={fieldError(errors, 'login')}
+          />
+          <SelectField
+            id="audit-action"
+            label="操作"
+            options={ACTION_OPTIONS}
+            placeholder="すべての操作"
+            width="long"
+            value={form.action}
+            onChange={set('action')}
+            error={fieldError(errors, 'action')}
+          />
+          <SelectField
+            id="audit-outcome"
+            label="結果"
+            options={OUTCOME_OPTIONS}
+            placeholder="すべて"
+            width="short"
+            value={form.outcome}
+            onChange={set('outcome')}
+            error={fieldError(errors, 'outcome')}
+          />
+          <TextField
+            id="audit-personId"
+            label="本人ID"
+            hint="特定の本人に関する記録だけを表示します。"
+            width="long"
+            spellCheck={false}
+            autoComplete="off"
+            value={form.personId}
+            onChange={set('personId')}
+            error={fieldError(errors, 'personId')}
+          />
+        </div>
+        <div className="button-row">
+          <button type="submit" className="button button--primary">
+            この条件で表示
+          </button>
+          <button type="button" className="button button--tertiary" onClick={clear}>
+            条件をクリア
+          </button>
+        </div>
+      </form>
+
+      <section aria-labelledby="audit-results-title" className="results">
+        <div className="results__head">
+          <div>
+            <h2 id="audit-results-title" className="results__title">
+              記録
+            </h2>
+            <p className="results__count" role="status">
+              {list.loaded && !list.error ? `新しい順に${list.items.length}件${list.hasMore ? '（続きがあります）' : ''}` : ''}
+            </p>
+          </div>
+          <a href={csvHref} className="button button--secondary" download>
+            CSVで出力
+          </a>
+        </div>
+        {list.error && !listErrors && <LoadError error={list.error} onRetry={list.reload} />}
+        {!list.loaded && <Loading />}
+        {list.loaded && !list.error && list.items.length === 0 && (
+          <div className="empty">
+            <p>条件に合う記録はありません。</p>
+          </div>
+        )}
+        {list.items.length > 0 && (
+          <div className="table-wrap">
+            <table className="table table--compact">
+              <caption className="visually-hidden">監査ログ（新しい順）</caption>
+              <thead>
+                <tr>
+                  <th scope="col">日時</th>
+                  <th scope="col">利用者</th>
+                  <th scope="col">所属</th>
+                  <th scope="col">操作</th>
+                  <th scope="col">対象</th>
+                  <th scope="col" className="nowrap">
+                    結果
+                  </th>
+                  <th scope="col">接続元</th>
+                  <th scope="col">理由</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.items.map((e) => {
+                  const outcome = OUTCOMES[e.outcome] ?? { label: e.outcome, tone: 'neutral' as const };
+                  return (
+                    <tr key={e.seq}>
+                      <td>
+                        <DateTime value={e.occurredAt} />
+                      </td>
+                      <td>
+                        {e.actorName && <span className="table__strong">{e.actorName}</span>}
+                        {e.actorLogin && <code className="login-id login-id--block">{e.actorLogin}</code>}
+                        {!e.actorName && !e.actorLogin && <span className="muted">—</span>}
+                      </td>
+                      <td className="table__org">{e.actorAgencyName ?? <span className="muted">—</span>}</td>
+                      <td className="table__action">{e.actionLabel}</td>
+                      <td>
+                        <Target event={e} />
+                      </td>
+                      <td className="nowrap">
+                        <Badge tone={outcome.tone}>{outcome.label}</Badge>
+                      </td>
+                      <td className="table__ip">{e.clientIp ?? <span className="muted">—</span>}</td>
+                      <td className="table__text">{reasonLabel(e.reason) ?? <span className="muted">—</span>}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {list.loaded && list.items.length > 0 && (
+          <LoadMore shown={list.items.length} hasMore={list.hasMore} loading={list.loading} onMore={list.loadMore} />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Shapes of API responses used by the UI. Where the server exports a type it
+ * is imported as a type only (erased from the bundle: no server code in the browser).
+ */
+import type { Role } from '../../shared/roles.ts';
+import type { Settings } from '../../municipalities/settings.ts';
+
+export type { AgencyInput, AgencyView } from '../../directory/schema.ts';
+export type { UserView } from '../../users/schema.ts';
+export type { AuditEventView } from '../../audit/service.ts';
+export type { Settings };
+
+export type AuthStep = 'done' | 'totp' | 'enroll' | 'password';
+
+export interface SessionUser {
+  id: string;
+  loginId: string;
+  name: string;
+  role: Role;
+  roleLabel: string;
+  agencyId: string;
+  agencyName: string;
+  totpEnabled: boolean;
+}
+
+export interface Session {
+  authenticated: boolean;
+  step?: AuthStep;
+  csrfToken?: string;
+  user?: SessionUser;
+  municipality?: { id: string; name: string; mfaRequired: boolean };
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUri: string;
+  qrSvg: string;
+}
+
+export interface MeetingBody {
+  id: string;
+  name: string;
+  kind: string;
+  legalBasis: string | null;
+  convener: string | null;
+  organizer: string | null;
+  purpose: string | null;
+  members: string | null;
+  frequency: string | null;
+  consentRequired: boolean | null;
+}
+
+export interface Placement {
+  kind: string;
+  agencyId: string | null;
+  agencyName: string | null;
+  department: string | null;
+  count: number | null;
+  description: string | null;
+}
+
+export interface MunicipalityOverview {
+  id: string;
+  code: string;
+  name: string;
+  prefecture: string;
+  population: number | null;
+  settings: Settings;
+  departments: { name: string; note: string | null }[];
+  meetingBodies: MeetingBody[];
+  placements: Placement[];
+}
