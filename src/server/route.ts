@@ -48,11 +48,25 @@ export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: R
   return spec;
 }
 
+/** The label of a field, looking through .optional() / .nullable() / .default() (e.g. of a .partial() PATCH schema). */
+function describedAs(field: z.ZodType): string | undefined {
+  let current: z.ZodType | undefined = field;
+  while (current) {
+    if (current.description) return current.description;
+    current =
+      current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault
+        ? (current.unwrap() as z.ZodType)
+        : undefined;
+  }
+  return undefined;
+}
+
 function labelsOf(schema: z.ZodType | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
   if (schema instanceof z.ZodObject) {
     for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-      if (field.description) labels[key] = field.description;
+      const label = describedAs(field);
+      if (label) labels[key] = label;
     }
   }
   return labels;
