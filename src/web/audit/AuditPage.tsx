@@ -2,7 +2,8 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, SelectField, TextField, type FormErrors } from '../components/forms.tsx';
-import { Badge, DateTime, LoadError, Loading, LoadMore, type BadgeTone } from '../components/ui.tsx';
+import { ListResults } from '../components/lists.tsx';
+import { Badge, DateTime, type BadgeTone } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { usePagedList } from '../lib/hooks.ts';
 import type { AuditEventView } from '../lib/types.ts';
@@ -167,79 +168,63 @@ export function AuditPage() {
         </div>
       </form>
 
-      <section aria-labelledby="audit-results-title" className="results">
-        <div className="results__head">
-          <div>
-            <h2 id="audit-results-title" className="results__title">
-              記録
-            </h2>
-            <p className="results__count" role="status">
-              {list.loaded && !list.error ? `新しい順に${list.items.length}件${list.hasMore ? '（続きがあります）' : ''}` : ''}
-            </p>
-          </div>
+      <ListResults
+        id="audit-results-title"
+        title="記録"
+        list={list}
+        count={(n, more) => `新しい順に${n}件${more ? '（続きがあります）' : ''}`}
+        empty={<p>条件に合う記録はありません。</p>}
+        actions={
           <a href={csvHref} className="button button--secondary" download>
             CSVで出力
           </a>
-        </div>
-        {list.error && !listErrors && <LoadError error={list.error} onRetry={list.reload} />}
-        {!list.loaded && <Loading />}
-        {list.loaded && !list.error && list.items.length === 0 && (
-          <div className="empty">
-            <p>条件に合う記録はありません。</p>
-          </div>
-        )}
-        {list.items.length > 0 && (
-          <div className="table-wrap">
-            <table className="table table--compact">
-              <caption className="visually-hidden">監査ログ（新しい順）</caption>
-              <thead>
-                <tr>
-                  <th scope="col">日時</th>
-                  <th scope="col">利用者</th>
-                  <th scope="col">所属</th>
-                  <th scope="col">操作</th>
-                  <th scope="col">対象</th>
-                  <th scope="col" className="nowrap">
-                    結果
-                  </th>
-                  <th scope="col">接続元</th>
-                  <th scope="col">理由</th>
+        }
+      >
+        <table className="table table--compact">
+          <caption className="visually-hidden">監査ログ（新しい順）</caption>
+          <thead>
+            <tr>
+              <th scope="col">日時</th>
+              <th scope="col">利用者</th>
+              <th scope="col">所属</th>
+              <th scope="col">操作</th>
+              <th scope="col">対象</th>
+              <th scope="col" className="nowrap">
+                結果
+              </th>
+              <th scope="col">接続元</th>
+              <th scope="col">理由</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((e) => {
+              const outcome = OUTCOMES[e.outcome] ?? { label: e.outcome, tone: 'neutral' as const };
+              return (
+                <tr key={e.seq}>
+                  <td>
+                    <DateTime value={e.occurredAt} />
+                  </td>
+                  <td className="table__person">
+                    {e.actorName && <span className="table__strong">{e.actorName}</span>}
+                    {e.actorLogin && <code className="login-id login-id--block">{e.actorLogin}</code>}
+                    {!e.actorName && !e.actorLogin && <span className="muted">—</span>}
+                  </td>
+                  <td className="table__org">{e.actorAgencyName ?? <span className="muted">—</span>}</td>
+                  <td className="table__action">{e.actionLabel}</td>
+                  <td>
+                    <Target event={e} />
+                  </td>
+                  <td className="nowrap">
+                    <Badge tone={outcome.tone}>{outcome.label}</Badge>
+                  </td>
+                  <td className="table__ip">{e.clientIp ?? <span className="muted">—</span>}</td>
+                  <td className="table__text">{reasonLabel(e.reason) ?? <span className="muted">—</span>}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.items.map((e) => {
-                  const outcome = OUTCOMES[e.outcome] ?? { label: e.outcome, tone: 'neutral' as const };
-                  return (
-                    <tr key={e.seq}>
-                      <td>
-                        <DateTime value={e.occurredAt} />
-                      </td>
-                      <td>
-                        {e.actorName && <span className="table__strong">{e.actorName}</span>}
-                        {e.actorLogin && <code className="login-id login-id--block">{e.actorLogin}</code>}
-                        {!e.actorName && !e.actorLogin && <span className="muted">—</span>}
-                      </td>
-                      <td className="table__org">{e.actorAgencyName ?? <span className="muted">—</span>}</td>
-                      <td className="table__action">{e.actionLabel}</td>
-                      <td>
-                        <Target event={e} />
-                      </td>
-                      <td className="nowrap">
-                        <Badge tone={outcome.tone}>{outcome.label}</Badge>
-                      </td>
-                      <td className="table__ip">{e.clientIp ?? <span className="muted">—</span>}</td>
-                      <td className="table__text">{reasonLabel(e.reason) ?? <span className="muted">—</span>}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {list.loaded && list.items.length > 0 && (
-          <LoadMore shown={list.items.length} hasMore={list.hasMore} loading={list.loading} onMore={list.loadMore} />
-        )}
-      </section>
+              );
+            })}
+          </tbody>
+        </table>
+      </ListResults>
     </>
   );
 }

@@ -139,6 +139,25 @@ function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; erro
   );
 }
 
+/** Label, hint and error of one control, with the GOV.UK error bar. */
+function FieldShell({ id, label, hint, error, required, children }: BaseFieldProps & { children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field--error' : ''}`}>
+      <label htmlFor={id} className="field__label">
+        {label}
+        <RequiredMark required={required} />
+      </label>
+      <FieldMessages id={id} hint={hint} error={error} />
+      {children}
+    </div>
+  );
+}
+
+/** ARIA of a control that has a hint and/or an error. */
+function controlAria(id: string, hint: ReactNode, error: string | undefined) {
+  return { 'aria-describedby': describedBy(id, hint, error), 'aria-invalid': error ? true : undefined };
+}
+
 interface BaseFieldProps {
   id: string;
   label: ReactNode;
@@ -184,8 +203,7 @@ export function TextField({
       type={type}
       value={value}
       onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
-      aria-describedby={describedBy(id, hint, error)}
-      aria-invalid={error ? true : undefined}
+      {...controlAria(id, hint, error)}
       {...(required ? { 'aria-required': true } : {})}
       {...(autoComplete ? { autoComplete } : {})}
       {...(inputMode ? { inputMode } : {})}
@@ -195,12 +213,7 @@ export function TextField({
     />
   );
   return (
-    <div className={`field${error ? ' field--error' : ''}`}>
-      <label htmlFor={id} className="field__label">
-        {label}
-        <RequiredMark required={required} />
-      </label>
-      <FieldMessages id={id} hint={hint} error={error} />
+    <FieldShell id={id} label={label} hint={hint} error={error} required={required}>
       {suffix ? (
         <div className="input-suffix">
           {input}
@@ -211,7 +224,7 @@ export function TextField({
       ) : (
         input
       )}
-    </div>
+    </FieldShell>
   );
 }
 
@@ -226,12 +239,7 @@ export function TextArea({
   rows = 4,
 }: BaseFieldProps & { value: string; onChange: (value: string) => void; rows?: number }) {
   return (
-    <div className={`field${error ? ' field--error' : ''}`}>
-      <label htmlFor={id} className="field__label">
-        {label}
-        <RequiredMark required={required} />
-      </label>
-      <FieldMessages id={id} hint={hint} error={error} />
+    <FieldShell id={id} label={label} hint={hint} error={error} required={required}>
       <textarea
         id={id}
         name={id}
@@ -239,10 +247,9 @@ export function TextArea({
         rows={rows}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? true : undefined}
+        {...controlAria(id, hint, error)}
       />
-    </div>
+    </FieldShell>
   );
 }
 
@@ -271,20 +278,14 @@ export function SelectField({
   width?: 'short' | 'medium' | 'long' | 'full';
 }) {
   return (
-    <div className={`field${error ? ' field--error' : ''}`}>
-      <label htmlFor={id} className="field__label">
-        {label}
-        <RequiredMark required={required} />
-      </label>
-      <FieldMessages id={id} hint={hint} error={error} />
+    <FieldShell id={id} label={label} hint={hint} error={error} required={required}>
       <select
         id={id}
         name={id}
         className={`select input--${width}`}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? true : undefined}
+        {...controlAria(id, hint, error)}
       >
         {placeholder !== undefined && <option value="">{placeholder}</option>}
         {options.map((o) => (
@@ -293,7 +294,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-    </div>
+    </FieldShell>
   );
 }
 

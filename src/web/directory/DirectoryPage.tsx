@@ -2,7 +2,8 @@ import { Link } from 'react-router';
 import { AGENCY_FIELDS, PROJECT_ROLES } from '../../shared/roles.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Checkbox, SelectField } from '../components/forms.tsx';
-import { Badge, LoadError, Loading, LoadMore, Tags } from '../components/ui.tsx';
+import { ClearFilters, ListResults, SearchBox } from '../components/lists.tsx';
+import { Badge, Tags } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { can } from '../lib/access.ts';
 import { usePagedList } from '../lib/hooks.ts';
@@ -43,28 +44,7 @@ export function DirectoryPage() {
       />
       <DirectoryTabs />
       <form className="search-panel" role="search" aria-label="機関・窓口の検索" onSubmit={submit} noValidate>
-        <div className="search-panel__main">
-          <label htmlFor="agency-q" className="field__label">
-            キーワード
-          </label>
-          <p id="agency-q-hint" className="field__hint">
-            例：みなみ、地域包括、こども家庭センター
-          </p>
-          <div className="search-box">
-            <input
-              id="agency-q"
-              type="search"
-              className="input search-box__input"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              aria-describedby="agency-q-hint"
-              autoComplete="off"
-            />
-            <button type="submit" className="button button--primary search-box__button">
-              検索
-            </button>
-          </div>
-        </div>
+        <SearchBox id="agency-q" label="キーワード" hint="例：みなみ、地域包括、こども家庭センター" value={text} onChange={setText} />
         <div className="search-panel__filters">
           <SelectField
             id="agency-field"
@@ -92,83 +72,63 @@ export function DirectoryPage() {
             />
           )}
         </div>
-        {filtered && (
-          <p className="search-panel__reset">
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => clear(['inactive'])}
-            >
-              検索条件をクリア
-            </button>
-          </p>
-        )}
+        {filtered && <ClearFilters onClear={() => clear(['inactive'])} />}
       </form>
 
-      <section aria-labelledby="agency-results-title" className="results">
-        <h2 id="agency-results-title" className="results__title">
-          {filtered ? '検索結果' : 'すべての機関・窓口'}
-        </h2>
-        <p className="results__count" role="status">
-          {list.loaded && !list.error ? `${list.items.length}件${list.hasMore ? '以上' : ''}` : ''}
-        </p>
-        {list.error && <LoadError error={list.error} onRetry={list.reload} />}
-        {!list.loaded && <Loading />}
-        {list.loaded && !list.error && list.items.length === 0 && (
-          <div className="empty">
+      <ListResults
+        id="agency-results-title"
+        title={filtered ? '検索結果' : 'すべての機関・窓口'}
+        list={list}
+        count={(n, more) => `${n}件${more ? '以上' : ''}`}
+        empty={
+          <>
             <p>条件に合う機関・窓口は見つかりませんでした。</p>
             <p className="muted">キーワードを短くする、ひらがなで入力する、対象分野や役割の条件を外すなどして、もう一度お試しください。</p>
-          </div>
-        )}
-        {list.items.length > 0 && (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">機関・窓口の一覧（名称の五十音順）</caption>
-              <thead>
-                <tr>
-                  <th scope="col">名称</th>
-                  <th scope="col">対象分野</th>
-                  <th scope="col">事業名</th>
-                  <th scope="col">役割</th>
-                  <th scope="col" className="nowrap">運営形態</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((a) => (
-                  <tr key={a.id}>
-                    <td className="table__primary table__name">
-                      <Link to={`/agencies/${a.id}`}>{a.name}</Link>
-                      {!a.active && (
-                        <>
-                          {' '}
-                          <Badge tone="neutral">利用停止</Badge>
-                        </>
-                      )}
-                      {a.isSecretariat && (
-                        <>
-                          {' '}
-                          <Badge tone="info">事務局</Badge>
-                        </>
-                      )}
-                    </td>
-                    <td>
-                      <Tags values={a.fields} />
-                    </td>
-                    <td>{a.programName ?? <span className="muted">—</span>}</td>
-                    <td>
-                      <Tags values={a.roles} />
-                    </td>
-                    <td className="nowrap">{a.operation ?? <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {list.loaded && list.items.length > 0 && (
-          <LoadMore shown={list.items.length} hasMore={list.hasMore} loading={list.loading} onMore={list.loadMore} />
-        )}
-      </section>
+          </>
+        }
+      >
+        <table className="table">
+          <caption className="visually-hidden">機関・窓口の一覧（名称の五十音順）</caption>
+          <thead>
+            <tr>
+              <th scope="col">名称</th>
+              <th scope="col">対象分野</th>
+              <th scope="col">事業名</th>
+              <th scope="col">役割</th>
+              <th scope="col" className="nowrap">運営形態</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((a) => (
+              <tr key={a.id}>
+                <td className="table__primary table__name">
+                  <Link to={`/agencies/${a.id}`}>{a.name}</Link>
+                  {!a.active && (
+                    <>
+                      {' '}
+                      <Badge tone="neutral">利用停止</Badge>
+                    </>
+                  )}
+                  {a.isSecretariat && (
+                    <>
+                      {' '}
+                      <Badge tone="info">事務局</Badge>
+                    </>
+                  )}
+                </td>
+                <td>
+                  <Tags values={a.fields} />
+                </td>
+                <td>{a.programName ?? <span className="muted">—</span>}</td>
+                <td>
+                  <Tags values={a.roles} />
+                </td>
+                <td className="nowrap">{a.operation ?? <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListResults>
     </>
   );
 }

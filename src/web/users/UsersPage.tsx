@@ -2,7 +2,8 @@ import { Link } from 'react-router';
 import { ROLE_LABELS, ROLES } from '../../shared/roles.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { SelectField } from '../components/forms.tsx';
-import { DateTime, LoadError, Loading, LoadMore } from '../components/ui.tsx';
+import { ClearFilters, ListResults, SearchBox } from '../components/lists.tsx';
+import { DateTime } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { can } from '../lib/access.ts';
 import { usePagedList } from '../lib/hooks.ts';
@@ -39,24 +40,7 @@ export function UsersPage() {
         }
       />
       <form className="search-panel" role="search" aria-label="利用者の検索" onSubmit={submit} noValidate>
-        <div className="search-panel__main">
-          <label htmlFor="user-q" className="field__label">
-            氏名・ログインID
-          </label>
-          <div className="search-box">
-            <input
-              id="user-q"
-              type="search"
-              className="input search-box__input"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              autoComplete="off"
-            />
-            <button type="submit" className="button button--primary search-box__button">
-              検索
-            </button>
-          </div>
-        </div>
+        <SearchBox id="user-q" label="氏名・ログインID" value={text} onChange={setText} />
         <div className="search-panel__filters">
           <SelectField
             id="user-role"
@@ -76,78 +60,55 @@ export function UsersPage() {
             width="long"
           />
         </div>
-        {filtered && (
-          <p className="search-panel__reset">
-            <button
-              type="button"
-              className="link-button"
-              onClick={() => clear()}
-            >
-              検索条件をクリア
-            </button>
-          </p>
-        )}
+        {filtered && <ClearFilters onClear={() => clear()} />}
       </form>
 
-      <section aria-labelledby="user-results-title" className="results">
-        <h2 id="user-results-title" className="results__title">
-          {filtered ? '検索結果' : 'すべての利用者'}
-        </h2>
-        <p className="results__count" role="status">
-          {list.loaded && !list.error ? `${list.items.length}人${list.hasMore ? '以上' : ''}` : ''}
-        </p>
-        {list.error && <LoadError error={list.error} onRetry={list.reload} />}
-        {!list.loaded && <Loading />}
-        {list.loaded && !list.error && list.items.length === 0 && (
-          <div className="empty">
-            <p>条件に合う利用者は見つかりませんでした。</p>
-          </div>
-        )}
-        {list.items.length > 0 && (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">利用者の一覧（ログインID順）</caption>
-              <thead>
-                <tr>
-                  <th scope="col">氏名</th>
-                  <th scope="col">ログインID</th>
-                  <th scope="col">役割</th>
-                  <th scope="col">所属機関</th>
-                  <th scope="col">状態</th>
-                  <th scope="col" className="nowrap">
-                    二要素認証
-                  </th>
-                  <th scope="col">最終ログイン</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((u) => (
-                  <tr key={u.id} className={u.locked ? 'table__row--alert' : undefined}>
-                    <td className="table__primary nowrap">
-                      <Link to={`/users/${u.id}`}>{u.name}</Link>
-                    </td>
-                    <td>
-                      <code className="login-id">{u.loginId}</code>
-                    </td>
-                    <td className="nowrap">{u.roleLabel}</td>
-                    <td className="table__org">{u.agencyName}</td>
-                    <td>
-                      <UserStatus user={u} />
-                    </td>
-                    <td className="nowrap">{u.totpEnabled ? '設定済み' : <span className="muted">未設定</span>}</td>
-                    <td>
-                      <DateTime value={u.lastLoginAt} empty="まだありません" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {list.loaded && list.items.length > 0 && (
-          <LoadMore shown={list.items.length} hasMore={list.hasMore} loading={list.loading} onMore={list.loadMore} unit="人" />
-        )}
-      </section>
+      <ListResults
+        id="user-results-title"
+        title={filtered ? '検索結果' : 'すべての利用者'}
+        list={list}
+        unit="人"
+        count={(n, more) => `${n}人${more ? '以上' : ''}`}
+        empty={<p>条件に合う利用者は見つかりませんでした。</p>}
+      >
+        <table className="table">
+          <caption className="visually-hidden">利用者の一覧（ログインID順）</caption>
+          <thead>
+            <tr>
+              <th scope="col">氏名</th>
+              <th scope="col">ログインID</th>
+              <th scope="col">役割</th>
+              <th scope="col">所属機関</th>
+              <th scope="col">状態</th>
+              <th scope="col" className="nowrap">
+                二要素認証
+              </th>
+              <th scope="col">最終ログイン</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((u) => (
+              <tr key={u.id} className={u.locked ? 'table__row--alert' : undefined}>
+                <td className="table__primary nowrap">
+                  <Link to={`/users/${u.id}`}>{u.name}</Link>
+                </td>
+                <td>
+                  <code className="login-id">{u.loginId}</code>
+                </td>
+                <td className="nowrap">{u.roleLabel}</td>
+                <td className="table__org">{u.agencyName}</td>
+                <td>
+                  <UserStatus user={u} />
+                </td>
+                <td className="nowrap">{u.totpEnabled ? '設定済み' : <span className="muted">未設定</span>}</td>
+                <td>
+                  <DateTime value={u.lastLoginAt} empty="まだありません" />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListResults>
     </>
   );
 }
