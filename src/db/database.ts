@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
+import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
 
 export type Db = Kysely<Database>;
 
@@ -27,11 +28,14 @@ export interface DatabaseOptions {
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
+/** Calendar dates stay 'YYYY-MM-DD' strings: no time zone can shift a birth date. */
+const DATE_OID = 1082;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     pg.types.setTypeParser(INT8_OID, (v) => Number(v));
     pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
+    pg.types.setTypeParser(DATE_OID, (v) => v);
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     pool.on('error', () => {
       /* idle client errors are reported by the next query */
@@ -48,7 +52,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, {
     extensions: { pg_trgm },
-    parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
+    parsers: {
+      [INT8_OID]: (v: string) => Number(v),
+      [NUMERIC_OID]: (v: string) => Number(v),
+      [DATE_OID]: (v: string) => v,
+    },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', location: dataDir, close: () => db.destroy() };
@@ -56,6 +64,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 
 const migrations: Record<string, Migration> = {
   '20261123T1500_foundation': foundation,
+  '20261123T1600_people_intake': peopleIntake,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -158,7 +158,7 @@ export interface JobRunTable {
   last_run_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends PeopleDatabase {
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
   agencies: AgencyTable;
@@ -179,3 +179,230 @@ export type AgencyUpdate = Updateable<AgencyTable>;
 export type User = Selectable<UserTable>;
 export type Session = Selectable<SessionTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
+
+// ---- 包括的相談支援 (people, households, consent, intake, referrals) ----
+
+export interface PersonTable {
+  municipality_id: string;
+  id: string;
+  name: string | null;
+  name_kana: string | null;
+  alias: string | null;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  age_band: string | null;
+  gender: Generated<string>;
+  address: string | null;
+  phone: string | null;
+  contact_caution: string | null;
+  name_norm: Generated<string>;
+  kana_norm: Generated<string>;
+  address_norm: Generated<string>;
+  phone_digits: Generated<string>;
+  registered_by_agency_id: string;
+  registered_by_user_id: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PersonLinkTable {
+  municipality_id: string;
+  id: string;
+  person_id: string;
+  other_person_id: string;
+  reason: string | null;
+  linked_by_user_id: string | null;
+  linked_at: CreatedAt;
+  unlinked_by_user_id: string | null;
+  unlinked_at: Date | null;
+  unlink_reason: string | null;
+}
+
+export interface HouseholdTable {
+  municipality_id: string;
+  id: string;
+  name: string;
+  address: string | null;
+  note: string | null;
+  registered_by_agency_id: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface HouseholdMemberTable {
+  municipality_id: string;
+  household_id: string;
+  person_id: string;
+  relationship: string;
+  living_together: Generated<boolean>;
+  situation: string | null;
+  added_at: CreatedAt;
+}
+
+export interface ConsentDocumentTable {
+  municipality_id: string;
+  id: string;
+  person_id: string;
+  filename: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_by_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ConsentTable {
+  municipality_id: string;
+  id: string;
+  person_id: string;
+  version_no: number;
+  purpose: string;
+  decision: string;
+  scope_kind: string;
+  agency_ids: Generated<string[]>;
+  consented_on: ColumnType<string, string, string>;
+  method: string;
+  obtained_by_user_id: string | null;
+  obtained_by_agency_id: string;
+  note: string | null;
+  document_id: string | null;
+  withdrawn_on: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_by_user_id: string | null;
+  withdrawn_reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ConsultationTable {
+  municipality_id: string;
+  id: string;
+  received_at: Timestamp;
+  agency_id: string;
+  received_by_user_id: string;
+  channel: string;
+  consulter_type: string;
+  consulter_relation: string | null;
+  consulter_name: string | null;
+  anonymous: Generated<boolean>;
+  person_id: string | null;
+  household_id: string | null;
+  subject_summary: string | null;
+  chief_complaint: string;
+  content: Generated<string>;
+  issues: Generated<string[]>;
+  primary_issue: string | null;
+  urgency: Generated<string>;
+  urgent_flags: Generated<string[]>;
+  response: string;
+  consent_status: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RoutingRuleTable {
+  municipality_id: string;
+  id: string;
+  priority: Generated<number>;
+  name: string;
+  issues_any: Generated<string[]>;
+  min_age: number | null;
+  max_age: number | null;
+  household_pattern: string | null;
+  min_issue_count: number | null;
+  target_role: string | null;
+  target_field: string | null;
+  target_name_like: string | null;
+  match_area: Generated<boolean>;
+  reason: string;
+  active: Generated<boolean>;
+  version: Generated<number>;
+}
+
+export interface ReferralTable {
+  municipality_id: string;
+  id: string;
+  consultation_id: string | null;
+  person_id: string | null;
+  from_agency_id: string;
+  from_user_id: string;
+  to_agency_id: string;
+  to_coordination: Generated<boolean>;
+  chief_complaint: string;
+  content: string;
+  reason: string;
+  consent_confirmed: boolean;
+  status: Generated<string>;
+  sent_at: CreatedAt;
+  due_at: Timestamp;
+  accepted_at: Date | null;
+  accepted_by_user_id: string | null;
+  returned_at: Date | null;
+  returned_by_user_id: string | null;
+  return_reason: string | null;
+  started_at: Date | null;
+  started_by_user_id: string | null;
+  completed_at: Date | null;
+  completed_by_user_id: string | null;
+  completion_note: string | null;
+  version: Generated<number>;
+}
+
+export interface ReferralEventTable {
+  municipality_id: string;
+  referral_id: string;
+  seq: number;
+  status: string;
+  at: CreatedAt;
+  by_user_id: string | null;
+  by_agency_id: string | null;
+  note: string | null;
+}
+
+export interface EmergencyGrantTable {
+  municipality_id: string;
+  id: string;
+  person_id: string;
+  user_id: string;
+  reason: string;
+  granted_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface NotificationTable {
+  municipality_id: string;
+  id: string;
+  dedupe_key: string | null;
+  recipient_agency_id: string | null;
+  recipient_role: string | null;
+  recipient_user_id: string | null;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationReadTable {
+  municipality_id: string;
+  notification_id: string;
+  user_id: string;
+  read_at: CreatedAt;
+}
+
+export interface PeopleDatabase {
+  persons: PersonTable;
+  person_links: PersonLinkTable;
+  households: HouseholdTable;
+  household_members: HouseholdMemberTable;
+  consent_documents: ConsentDocumentTable;
+  consents: ConsentTable;
+  consultations: ConsultationTable;
+  routing_rules: RoutingRuleTable;
+  referrals: ReferralTable;
+  referral_events: ReferralEventTable;
+  emergency_grants: EmergencyGrantTable;
+  notifications: NotificationTable;
+  notification_reads: NotificationReadTable;
+}

@@ -5,6 +5,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { appendAudit } from '../access/audit.ts';
+import { seedDefaultRules } from '../routing/rules.ts';
 import { agencySearchText } from '../directory/search-text.ts';
 import { newId } from '../shared/ids.ts';
 import { presetSchema, type Preset } from './preset-schema.ts';
@@ -180,7 +181,8 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
     created.placements += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
 
-  const changed = created.municipality || created.departments + created.agencies + created.meetingBodies + created.placements > 0;
+  const rules = await seedDefaultRules(trx, mid);
+  const changed = rules > 0 || created.municipality || created.departments + created.agencies + created.meetingBodies + created.placements > 0;
   if (changed) {
     await appendAudit(trx, [
       {

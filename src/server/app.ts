@@ -13,6 +13,8 @@ import { lookupSession, SESSION_COOKIE, type AuthState } from '../auth/sessions.
 import { directoryRoutes } from '../directory/routes.ts';
 import { municipalityRoutes } from '../municipalities/routes.ts';
 import { userRoutes } from '../users/routes.ts';
+import { intakeRoutes } from '../intake/routes.ts';
+import { peopleRoutes } from '../people/routes.ts';
 import { AppError } from './errors.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
 
@@ -68,6 +70,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+
+  // Scanned consent forms are sent as the raw file (checked by content, not by this header).
+  app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 6 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   app.decorateRequest('auth', null);
   app.decorateRequest('authExpired', false);
@@ -136,6 +141,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...userRoutes(gateway),
     ...auditRoutes(gateway),
     ...municipalityRoutes(gateway),
+    ...peopleRoutes(gateway),
+    ...intakeRoutes(gateway),
   ];
   registerRoutes(app, routes);
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { purgeAudit } from '../access/audit.ts';
 import { purgeExpiredSessions } from '../auth/sessions.ts';
+import { raiseOverdueReferralAlerts } from '../referrals/service.ts';
 import { readSettings } from '../municipalities/settings.ts';
 
 /**
@@ -33,6 +34,16 @@ const JOBS: Job[] = [
         const cutoff = new Date();
         cutoff.setFullYear(cutoff.getFullYear() - years);
         await purgeAudit(db, m.id, cutoff);
+      }
+    },
+  },
+  {
+    name: 'referrals.overdue',
+    everyMs: 5 * 60_000,
+    run: async (db) => {
+      const municipalities = await db.selectFrom('municipalities').select('id').execute();
+      for (const m of municipalities) {
+        await db.transaction().execute((trx) => raiseOverdueReferralAlerts({ trx, municipalityId: m.id }));
       }
     },
   },

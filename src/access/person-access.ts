@@ -1,0 +1,139 @@
+import { sql, type Expression, type SqlBool, type Transaction } from 'kysely';
+import type { Database } from '../db/types.ts';
+import type { AccessContext } from './context.ts';
+
+/**
+ * Who may see a person (本人) — the consent rules of 社会福祉法 and the
+ * municipality's policy, in one place. An agency sees a person when
+ *  - it registered the person or recorded a consultation about them (full),
+ *  - the person's current consent to 関係機関への情報提供 covers the agency (full),
+ *  - a referral it received is about the person (only what the referral shares),
+ *  - the acting user holds a live emergency grant (生命・身体の保護; full, marked).
+ * Withdrawal or a later refusal ends consent-based access at once, because
+ * every check reads the current consent row.
+ *
+ * The same rules exist twice: as SQL predicates (lists and search filter in
+ * SQL, so nothing leaks) and as a per-person decision with reasons.
+ */
+export type PersonAccessLevel = 'full' | 'referral';
+
+export interface PersonAccess {
+  level: PersonAccessLevel;
+  reasons: string[];
+  emergency: boolean;
+}
+
+function userIds(ctx: AccessContext): { agencyId: string | null; userId: string | null } {
+  return ctx.kind === 'user' ? { agencyId: ctx.agencyId, userId: ctx.userId } : { agencyId: null, userId: null };
+}
+
+/** SQL: the current consent of `purpose` for the person in `personRef` covers `agencyId`. */
+export function consentCovers(personRef: string, purpose: 'agency_sharing' | 'meeting_sharing', agencyId: string | null) {
+  return sql<SqlBool>`exists (
+    select 1 from consents k
+    where k.municipality_id = ${sql.ref(`${personRef}.municipality_id`)}
+      and k.person_id = ${sql.ref(`${personRef}.id`)}
+      and k.purpose = ${purpose}
+      and k.version_no = (select max(k2.version_no) from consents k2
+                          where k2.municipality_id = k.municipality_id and k2.person_id = k.person_id and k2.purpose = k.purpose)
+      and k.decision = 'granted'
+      and k.withdrawn_on is null
+      and (k.scope_kind = 'all' or ${agencyId}::uuid = any(k.agency_ids))
+  )`;
+}
+
+/** SQL predicate: full access to the person aliased `p`. */
+export function fullAccessPredicate(ctx: AccessContext, p = 'p'): Expression<SqlBool> {
+  const { agencyId, userId } = userIds(ctx);
+  if (!agencyId || !userId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(
+    ${sql.ref(`${p}.registered_by_agency_id`)} = ${agencyId}::uuid
+    or exists (select 1 from consultations c
+               where c.municipality_id = ${sql.ref(`${p}.municipality_id`)} and c.person_id = ${sql.ref(`${p}.id`)}
+                 and c.agency_id = ${agencyId}::uuid)
+    or ${consentCovers(p, 'agency_sharing', agencyId)}
+    or exists (select 1 from emergency_grants g
+               where g.municipality_id = ${sql.ref(`${p}.municipality_id`)} and g.person_id = ${sql.ref(`${p}.id`)}
+                 and g.user_id = ${userId}::uuid and g.expires_at > now())
+  )`;
+}
+
+/** SQL predicate: any access (full, or through a received referral) to the person aliased `p`. */
+export function visiblePersonPredicate(ctx: AccessContext, p = 'p'): Expression<SqlBool> {
+  const { agencyId } = userIds(ctx);
+  if (!agencyId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(
+    ${fullAccessPredicate(ctx, p)}
+    or exists (select 1 from referrals r
+               where r.municipality_id = ${sql.ref(`${p}.municipality_id`)} and r.person_id = ${sql.ref(`${p}.id`)}
+                 and r.to_agency_id = ${agencyId}::uuid and r.status <> 'returned')
+  )`;
+}
+
+/** The access the context has to one person, with the reasons (for display and audit). Null: none. */
+export async function personAccess(
+  trx: Transaction<Database>,
+  ctx: AccessContext,
+  personId: string,
+): Promise<PersonAccess | null> {
+  const { agencyId, userId } = userIds(ctx);
+  if (!agencyId || !userId) return null;
+  const row = await trx
+    .selectFrom('persons as p')
+    .select([
+      sql<boolean>`p.registered_by_agency_id = ${agencyId}::uuid`.as('registered'),
+      sql<boolean>`exists (select 1 from consultations c where c.municipality_id = p.municipality_id and c.person_id = p.id and c.agency_id = ${agencyId}::uuid)`.as(
+        'recorded',
+      ),
+      consentCovers('p', 'agency_sharing', agencyId).as('consent'),
+      sql<boolean>`exists (select 1 from emergency_grants g where g.municipality_id = p.municipality_id and g.person_id = p.id and g.user_id = ${userId}::uuid and g.expires_at > now())`.as(
+        'emergency',
+      ),
+      sql<boolean>`exists (select 1 from referrals r where r.municipality_id = p.municipality_id and r.person_id = p.id and r.to_agency_id = ${agencyId}::uuid and r.status <> 'returned')`.as(
+        'referral',
+      ),
+    ])
+    .where('p.municipality_id', '=', ctx.municipalityId)
+    .where('p.id', '=', personId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const reasons: string[] = [];
+  if (row.registered) reasons.push('登録した機関');
+  if (row.recorded) reasons.push('相談を受けた機関');
+  if (row.consent) reasons.push('本人の同意の範囲');
+  if (row.emergency) reasons.push('緊急時の閲覧（生命・身体の保護）');
+  if (reasons.length) return { level: 'full', reasons, emergency: row.emergency && reasons.length === 1 };
+  if (row.referral) return { level: 'referral', reasons: ['受けたつなぎ'], emergency: false };
+  return null;
+}
+
+/**
+ * SQL predicate: the consultation aliased `c` is visible. An agency sees the
+ * consultations it recorded; other agencies' consultations about a person
+ * only within the person's current consent (or an emergency grant); and a
+ * consultation that a referral to it is based on.
+ */
+export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
+  const { agencyId, userId } = userIds(ctx);
+  if (!agencyId || !userId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(
+    ${sql.ref(`${c}.agency_id`)} = ${agencyId}::uuid
+    or exists (select 1 from referrals r
+               where r.municipality_id = ${sql.ref(`${c}.municipality_id`)} and r.consultation_id = ${sql.ref(`${c}.id`)}
+                 and (r.to_agency_id = ${agencyId}::uuid or r.from_agency_id = ${agencyId}::uuid) and r.status <> 'returned')
+    or (${sql.ref(`${c}.person_id`)} is not null and exists (
+          select 1 from persons cp
+          where cp.municipality_id = ${sql.ref(`${c}.municipality_id`)} and cp.id = ${sql.ref(`${c}.person_id`)}
+            and (${consentCovers('cp', 'agency_sharing', agencyId)}
+                 or exists (select 1 from emergency_grants g
+                            where g.municipality_id = cp.municipality_id and g.person_id = cp.id
+                              and g.user_id = ${userId}::uuid and g.expires_at > now()))))
+  )`;
+}
+
+/** SQL predicate: the referral aliased `r` is visible (sent by or to the user's agency). */
+export function visibleReferralPredicate(ctx: AccessContext, r = 'r'): Expression<SqlBool> {
+  const { agencyId } = userIds(ctx);
+  if (!agencyId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(${sql.ref(`${r}.to_agency_id`)} = ${agencyId}::uuid or ${sql.ref(`${r}.from_agency_id`)} = ${agencyId}::uuid)`;
+}

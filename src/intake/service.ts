@@ -1,0 +1,286 @@
+import { sql } from 'kysely';
+import type { Scope } from '../access/gateway.ts';
+import { visibleConsultationPredicate } from '../access/person-access.ts';
+import { notify } from '../notifications/service.ts';
+import { createPerson, displayName, requirePersonAccess } from '../people/service.ts';
+import { AppError, invalid, notFound } from '../server/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
+import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
+import type { ConsultationInput } from './schema.ts';
+
+export interface ConsultationView {
+  id: string;
+  receivedAt: string;
+  agency: { id: string; name: string };
+  receivedBy: { id: string; name: string | null };
+  channel: string;
+  consulterType: string;
+  consulterRelation: string | null;
+  consulterName: string | null;
+  anonymous: boolean;
+  person: { id: string; displayName: string } | null;
+  householdId: string | null;
+  subjectSummary: string | null;
+  chiefComplaint: string;
+  content: string;
+  issues: string[];
+  primaryIssue: string | null;
+  urgency: string;
+  urgentFlags: string[];
+  response: string;
+  consentStatus: string;
+  version: number;
+  referrals: { id: string; toAgencyName: string; status: string; statusLabel: string; sentAt: string }[];
+}
+
+function userOf(scope: Scope) {
+  if (scope.ctx.kind !== 'user') scope.deny('system context has no agency');
+  return scope.ctx;
+}
+
+function baseQuery(scope: Scope) {
+  return scope.trx
+    .selectFrom('consultations as c')
+    .innerJoin('agencies as a', (j) => j.onRef('a.id', '=', 'c.agency_id').onRef('a.municipality_id', '=', 'c.municipality_id'))
+    .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'c.received_by_user_id').onRef('u.municipality_id', '=', 'c.municipality_id'))
+    .leftJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.person_id').onRef('p.municipality_id', '=', 'c.municipality_id'))
+    .select([
+      'c.id',
+      'c.received_at',
+      'c.agency_id',
+      'a.name as agency_name',
+      'c.received_by_user_id',
+      'u.name as user_name',
+      'c.channel',
+      'c.consulter_type',
+      'c.consulter_relation',
+      'c.consulter_name',
+      'c.anonymous',
+      'c.person_id',
+      'p.name as person_name',
+      'p.alias as person_alias',
+      'c.household_id',
+      'c.subject_summary',
+      'c.chief_complaint',
+      'c.content',
+      'c.issues',
+      'c.primary_issue',
+      'c.urgency',
+      'c.urgent_flags',
+      'c.response',
+      'c.consent_status',
+      'c.version',
+    ])
+    .where('c.municipality_id', '=', scope.municipalityId);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+function toView(r: Row, referrals: ConsultationView['referrals'] = []): ConsultationView {
+  return {
+    id: r.id,
+    receivedAt: new Date(r.received_at).toISOString(),
+    agency: { id: r.agency_id, name: r.agency_name },
+    receivedBy: { id: r.received_by_user_id, name: r.user_name },
+    channel: r.channel,
+    consulterType: r.consulter_type,
+    consulterRelation: r.consulter_relation,
+    consulterName: r.consulter_name,
+    anonymous: r.anonymous,
+    person: r.person_id ? { id: r.person_id, displayName: displayName({ name: r.person_name, alias: r.person_alias }) } : null,
+    householdId: r.household_id,
+    subjectSummary: r.subject_summary,
+    chiefComplaint: r.chief_complaint,
+    content: r.content,
+    issues: r.issues,
+    primaryIssue: r.primary_issue,
+    urgency: r.urgency,
+    urgentFlags: r.urgent_flags,
+    response: r.response,
+    consentStatus: r.consent_status,
+    version: r.version,
+    referrals,
+  };
+}
+
+export async function createConsultation(scope: Scope, input: ConsultationInput): Promise<ConsultationView> {
+  const ctx = userOf(scope);
+  let personId = input.personId ?? null;
+  if (input.newPerson) {
+    const created = await createPerson(scope, input.newPerson);
+    if (!('person' in created)) throw new AppError(409, 'possible_duplicates', '同じ人が既に登録されている可能性があります。');
+    personId = created.person.id;
+  } else if (personId) {
+    await requirePersonAccess(scope, personId);
+  }
+  if (input.householdId) {
+    const member = personId
+      ? await scope.trx
+          .selectFrom('household_members')
+          .select('person_id')
+          .where('municipality_id', '=', scope.municipalityId)
+          .where('household_id', '=', input.householdId)
+          .where('person_id', '=', personId)
+          .executeTakeFirst()
+      : null;
+    if (!member) throw invalid({ householdId: '世帯：本人が世帯員になっている世帯を選んでください' });
+  }
+  const agencyIds = input.consent?.scopeKind === 'listed' ? [...new Set(input.consent.agencyIds)] : [];
+  if (agencyIds.length) {
+    const found = await scope.trx
+      .selectFrom('agencies')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', 'in', agencyIds)
+      .execute();
+    if (found.length !== agencyIds.length) throw invalid({ 'consent.agencyIds': '情報提供先の機関：この自治体の機関から選んでください' });
+  }
+  const id = newId();
+  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
+  const urgency = input.urgentFlags.length ? '緊急' : input.urgency;
+  await scope.trx
+    .insertInto('consultations')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      received_at: receivedAt,
+      agency_id: ctx.agencyId,
+      received_by_user_id: ctx.userId,
+      channel: input.channel,
+      consulter_type: input.consulterType,
+      consulter_relation: input.consulterRelation || null,
+      consulter_name: input.consulterName || null,
+      anonymous: input.anonymous,
+      person_id: personId,
+      household_id: input.householdId ?? null,
+      subject_summary: input.subjectSummary || null,
+      chief_complaint: input.chiefComplaint,
+      content: input.content,
+      issues: input.issues,
+      primary_issue: input.primaryIssue ?? null,
+      urgency,
+      urgent_flags: input.urgentFlags,
+      response: input.response,
+      consent_status: input.consentStatus,
+      updated_at: new Date(),
+    })
+    .execute();
+
+  if (personId && input.consent && (input.consentStatus === 'あり' || input.consentStatus === 'なし')) {
+    const decision = input.consentStatus === 'あり' ? 'granted' : 'refused';
+    const day = new Date(receivedAt.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+    for (const purpose of input.consent.purposes) {
+      const last = await scope.trx
+        .selectFrom('consents')
+        .select(({ fn }) => fn.max('version_no').as('v'))
+        .where('municipality_id', '=', scope.municipalityId)
+        .where('person_id', '=', personId)
+        .where('purpose', '=', purpose)
+        .executeTakeFirst();
+      const consentId = newId();
+      await scope.trx
+        .insertInto('consents')
+        .values({
+          municipality_id: scope.municipalityId,
+          id: consentId,
+          person_id: personId,
+          version_no: Number(last?.v ?? 0) + 1,
+          purpose,
+          decision,
+          scope_kind: decision === 'granted' ? input.consent.scopeKind : 'all',
+          agency_ids: decision === 'granted' ? agencyIds : [],
+          consented_on: day,
+          method: input.consent.method,
+          obtained_by_user_id: ctx.userId,
+          obtained_by_agency_id: ctx.agencyId,
+          note: '相談受付時に確認',
+          document_id: null,
+        })
+        .execute();
+      scope.audit('consent.record', { targetType: 'consent', targetId: consentId, subjectPersonId: personId, details: { purpose, decision } });
+    }
+  }
+
+  if (urgency === '緊急') {
+    const flags = input.urgentFlags.length ? input.urgentFlags.join('・') : '緊急';
+    for (const role of ['coordinator', 'secretariat']) {
+      await notify(scope, {
+        recipientRole: role,
+        kind: 'urgent_consultation',
+        dedupeKey: `urgent:${id}`,
+        title: `緊急の相談を受け付けました（${flags}）`,
+        body: `${ctx.name}（受付機関）が「${input.chiefComplaint.slice(0, 60)}」の相談を受け付けました。至急確認してください。`,
+        link: `/consultations/${id}`,
+      });
+    }
+  }
+  scope.audit('consultation.create', {
+    targetType: 'consultation',
+    targetId: id,
+    subjectPersonId: personId,
+    details: { urgency, anonymous: input.anonymous },
+  });
+  return getConsultationIn(scope, id);
+}
+
+async function getConsultationIn(scope: Scope, id: string): Promise<ConsultationView> {
+  const row = await baseQuery(scope).where('c.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('相談の記録');
+  const referrals = await scope.trx
+    .selectFrom('referrals as r')
+    .innerJoin('agencies as a', (j) => j.onRef('a.id', '=', 'r.to_agency_id').onRef('a.municipality_id', '=', 'r.municipality_id'))
+    .select(['r.id', 'a.name', 'r.status', 'r.sent_at'])
+    .where('r.municipality_id', '=', scope.municipalityId)
+    .where('r.consultation_id', '=', id)
+    .orderBy('r.sent_at')
+    .execute();
+  return toView(
+    row,
+    referrals.map((r) => ({
+      id: r.id,
+      toAgencyName: r.name,
+      status: r.status,
+      statusLabel: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
+      sentAt: new Date(r.sent_at).toISOString(),
+    })),
+  );
+}
+
+export async function getConsultation(scope: Scope, id: string): Promise<ConsultationView> {
+  const visible = await scope.trx
+    .selectFrom('consultations as c')
+    .select(['c.id', 'c.person_id'])
+    .where('c.municipality_id', '=', scope.municipalityId)
+    .where('c.id', '=', id)
+    .where(visibleConsultationPredicate(scope.ctx, 'c'))
+    .executeTakeFirst();
+  if (!visible) {
+    scope.audit('consultation.read', { targetType: 'consultation', targetId: id, reason: 'no access' }, 'denied');
+    throw notFound('相談の記録');
+  }
+  const view = await getConsultationIn(scope, id);
+  scope.audit('consultation.read', { targetType: 'consultation', targetId: id, subjectPersonId: visible.person_id });
+  return view;
+}
+
+export async function listConsultations(
+  scope: Scope,
+  query: { personId?: string | undefined; scope: 'mine' | 'visible'; urgentOnly?: 'true' | 'false' | undefined; limit: number; cursor?: string | undefined },
+): Promise<Page<ConsultationView>> {
+  const ctx = userOf(scope);
+  let q = baseQuery(scope);
+  q = query.scope === 'mine' ? q.where('c.agency_id', '=', ctx.agencyId) : q.where(visibleConsultationPredicate(scope.ctx, 'c'));
+  if (query.personId) q = q.where('c.person_id', '=', query.personId);
+  if (query.urgentOnly === 'true') q = q.where('c.urgency', '!=', '通常');
+  const after = decodeCursor(query.cursor, ['string', 'uuid']);
+  if (after) q = q.where(sql<boolean>`(c.received_at, c.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  const rows = await q.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(query.limit + 1).execute();
+  const items = rows.slice(0, query.limit);
+  scope.audit('consultation.list', { targetType: 'consultation', details: { scope: query.scope, personId: query.personId ?? null, count: items.length } });
+  const last = items.at(-1);
+  return {
+    items: items.map((r) => toView(r)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([new Date(last.received_at).toISOString(), last.id]) : null,
+  };
+}

@@ -1,0 +1,38 @@
+import { z } from '../shared/zod-ja.ts';
+
+/** つなぎ — the 共通様式 (福生市): 相談内容, 主訴, つなぐ理由, 情報共有の同意確認. */
+export const referralInputSchema = z
+  .object({
+    consultationId: z.uuid().nullable().optional().describe('元の相談'),
+    personId: z.uuid().nullable().optional().describe('本人'),
+    toAgencyId: z.uuid().nullable().optional().describe('つなぎ先の機関'),
+    toCoordination: z.boolean().default(false).describe('多機関協働（コーディネーター）へつなぐ'),
+    chiefComplaint: z.string().trim().min(1).max(500).describe('主訴'),
+    content: z.string().trim().min(1).max(20000).describe('相談内容'),
+    reason: z.string().trim().min(1).max(2000).describe('つなぐ理由'),
+    consentConfirmed: z.boolean().describe('情報共有の同意確認'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.toAgencyId && !v.toCoordination) {
+      ctx.addIssue({ code: 'custom', path: ['toAgencyId'], message: 'つなぎ先を選んでください' });
+    }
+    if (v.toAgencyId && v.toCoordination) {
+      ctx.addIssue({ code: 'custom', path: ['toAgencyId'], message: '機関か多機関協働のどちらか一方を選んでください' });
+    }
+  });
+export type ReferralInput = z.infer<typeof referralInputSchema>;
+
+export const referralListQuery = z
+  .object({
+    box: z.enum(['inbox', 'outbox']).default('inbox').describe('inbox: 受けたつなぎ / outbox: 送ったつなぎ'),
+    status: z.enum(['sent', 'accepted', 'returned', 'in_progress', 'completed']).optional().describe('状態'),
+    personId: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(30),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const returnSchema = z.object({ reason: z.string().trim().min(1).max(2000).describe('差戻しの理由') }).strict();
+export const completeSchema = z.object({ note: z.string().trim().max(2000).nullable().optional().describe('対応の結果') }).strict();
+export const transitionSchema = z.object({ version: z.number().int().min(1).optional().describe('版') }).strict();
