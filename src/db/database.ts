@@ -7,6 +7,7 @@ import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
 import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
+import * as auditTruncateGuard from './migrations/20261123T1700_audit_truncate_guard.ts';
 
 export type Db = Kysely<Database>;
 
@@ -65,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 const migrations: Record<string, Migration> = {
   '20261123T1500_foundation': foundation,
   '20261123T1600_people_intake': peopleIntake,
+  '20261123T1700_audit_truncate_guard': auditTruncateGuard,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -112,7 +112,13 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
         if (level !== 'public') {
           if (!auth) throw unauthenticated();
           if (level === 'user' && auth.step !== 'done') {
-            throw new AppError(401, 'second_factor_required', '二要素認証を完了してください。');
+            const message =
+              auth.step === 'password'
+                ? '初回ログインのため、パスワードを変更してください。'
+                : auth.step === 'enroll'
+                  ? '二要素認証の設定を完了してください。'
+                  : '二要素認証の確認コードを入力してください。';
+            throw new AppError(401, 'second_factor_required', message);
           }
         }
         const params = parse(route.params, req.params, 'params');

@@ -18,7 +18,7 @@ const TYPE_NAMES: Record<string, string> = {
 const FORMAT_MESSAGES: Record<string, string> = {
   date: '日付を YYYY-MM-DD の形式で入力してください',
   datetime: '日時の形式が正しくありません',
-  email: 'メールアドレスの形式が正しくありません',
+  email: '形式が正しくありません（例：soudan@example.lg.jp）',
   uuid: 'IDの形式が正しくありません',
   url: 'URLの形式が正しくありません',
   regex: '形式が正しくありません',

@@ -294,6 +294,8 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       await expect(sql`update audit_events set action = 'x' where seq = 1`.execute(t.db)).rejects.toThrow(/append-only/);
       await expect(sql`delete from audit_events where seq = 1`.execute(t.db)).rejects.toThrow(/append-only/);
       await expect(t.db.deleteFrom('audit_events').execute()).rejects.toThrow(/append-only/);
+      await expect(sql`truncate audit_events`.execute(t.db)).rejects.toThrow(/append-only/);
+      await expect(sql`truncate audit_chains`.execute(t.db)).rejects.toThrow(/append-only/);
       expect((await verifyAudit(t.db)).ok).toBe(true);
     });
 
