@@ -1,35 +1,10 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
-import { ACTION_LABELS } from '../access/policy.ts';
+import { AUDIT_ACTION_LABELS, OUTCOME_LABELS, reasonLabel } from '../shared/audit-labels.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
 import { formatDateTime } from '../shared/dates.ts';
 
-/** Japanese labels for audit actions shown to auditors. */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  'auth.login': 'ログイン',
-  'auth.logout': 'ログアウト',
-  'auth.lockout': 'アカウントのロック',
-  'auth.totp': '二要素認証',
-  'auth.totp_enabled': '二要素認証の有効化',
-  'auth.password_changed': 'パスワード変更',
-  'agency.create': '機関・窓口の登録',
-  'agency.update': '機関・窓口の編集',
-  'user.list': '利用者一覧の閲覧',
-  'user.read': '利用者の閲覧',
-  'user.create': '利用者の登録',
-  'user.update': '利用者の編集',
-  'user.unlock': 'ロックの解除',
-  'user.reset_password': 'パスワードの再設定',
-  'user.reset_totp': '二要素認証の解除',
-  'settings.update': '設定の変更',
-  'preset.load': 'プリセットの読み込み',
-  'audit.search': '監査ログの検索',
-  'audit.export': '監査ログの出力',
-  'audit.retention_purge': '保存期間を過ぎた監査ログの削除',
-  ...Object.fromEntries(Object.entries(ACTION_LABELS).map(([k, v]) => [k, v])),
-};
-
-export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
+export { AUDIT_ACTION_LABELS, OUTCOME_LABELS };
 
 export interface AuditQuery {
   from?: string | undefined;
@@ -168,7 +143,7 @@ export async function exportAuditCsv(scope: Scope, query: AuditQuery): Promise<s
         r.targetId,
         r.subjectPersonId,
         r.clientIp,
-        r.reason,
+        reasonLabel(r.reason),
         Object.keys(r.details).length ? r.details : '',
       ]
         .map(csvCell)
