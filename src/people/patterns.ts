@@ -21,10 +21,11 @@ export interface PatternHint {
 
 export function memberAge(m: Pick<MemberFacts, 'birthDate' | 'ageBand'>, on = new Date()): number | null {
   if (m.birthDate) return ageOn(m.birthDate, on);
-  const band = /^(\d+)代/.exec(m.ageBand ?? '');
-  if (band) return Number(band[1]) + 5;
+  // The open-ended bands first: '10代未満' would otherwise read as 10代.
   if (m.ageBand === '10代未満') return 5;
   if (m.ageBand === '90代以上') return 92;
+  const band = /^(\d+)代/.exec(m.ageBand ?? '');
+  if (band) return Number(band[1]) + 5;
   return null;
 }
 
