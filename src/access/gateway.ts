@@ -59,9 +59,12 @@ export class Gateway {
       await this.recordDenial(ctx, action, decision.reason, options);
       throw forbidden(`${ACTION_LABELS[action]}の権限がありません。`);
     }
+    // Entries recorded through the scope; kept outside the transaction so that
+    // refusals survive its rollback (see the catch below).
+    let pending: AuditEntry[] = [];
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const pending: AuditEntry[] = [];
+        pending = [];
         const scope: Scope = {
           trx,
           ctx,
@@ -78,6 +81,10 @@ export class Gateway {
         return result;
       });
     } catch (error) {
+      // A refusal answered as 404 (the record is not revealed) rolls the
+      // action back with its audit entries: write the denials on their own.
+      const denials = pending.filter((e) => e.outcome === 'denied');
+      if (denials.length) await writeAudit(this.db, denials);
       if (error instanceof AccessDenied) {
         await this.recordDenial(ctx, action, error.reason, { ...options, ...stripNulls(error.target) });
         throw forbidden(error.userMessage);
