@@ -1,0 +1,243 @@
+import { performance } from 'node:perf_hooks';
+import { sql, type Insertable } from 'kysely';
+import { Gateway } from '../src/access/gateway.ts';
+import type { SystemContext } from '../src/access/context.ts';
+import { migrateToLatest, openDatabase, type DatabaseOptions } from '../src/db/database.ts';
+import type { Database } from '../src/db/types.ts';
+import { agencySearchText } from '../src/directory/search-text.ts';
+import { listAgencies } from '../src/directory/service.ts';
+import { bootstrap } from '../src/server/bootstrap.ts';
+import { newId } from '../src/shared/ids.ts';
+import type { Role } from '../src/shared/roles.ts';
+import { createUser } from '../src/users/service.ts';
+
+/**
+ * Seeds a benchmark database: the preset (via the server's own bootstrap),
+ * a few thousand fictional agencies built from name parts, and staff users.
+ * Every name, address and phone number here is made up.
+ */
+
+/** Small deterministic PRNG (mulberry32) so every run seeds the same directory. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+
+/** Fictional area names with katakana readings. */
+const AREAS: readonly [string, string][] = [
+  ['東町', 'ヒガシマチ'], ['西町', 'ニシマチ'], ['南町', 'ミナミマチ'], ['北町', 'キタマチ'],
+  ['本町', 'ホンチョウ'], ['中町', 'ナカマチ'], ['緑町', 'ミドリチョウ'], ['桜町', 'サクラマチ'],
+  ['旭町', 'アサヒチョウ'], ['若葉台', 'ワカバダイ'], ['青葉台', 'アオバダイ'], ['富士見', 'フジミ'],
+  ['栄町', 'サカエチョウ'], ['大和', 'ヤマト'], ['泉町', 'イズミチョウ'], ['宮前', 'ミヤマエ'],
+  ['新田', 'シンデン'], ['高台', 'タカダイ'], ['川辺', 'カワベ'], ['松原', 'マツバラ'],
+  ['梅園', 'ウメゾノ'], ['竹の台', 'タケノダイ'], ['柳町', 'ヤナギチョウ'], ['朝日ヶ丘', 'アサヒガオカ'],
+  ['星川', 'ホシカワ'], ['花見台', 'ハナミダイ'], ['光が丘', 'ヒカリガオカ'], ['鶴見台', 'ツルミダイ'],
+  ['亀山', 'カメヤマ'], ['森下', 'モリシタ'], ['野川', 'ノガワ'], ['石原', 'イシハラ'],
+  ['白山', 'ハクサン'], ['緑ヶ丘', 'ミドリガオカ'], ['日の出', 'ヒノデ'], ['春日', 'カスガ'],
+  ['みなみ野', 'ミナミノ'], ['ひばりが丘', 'ヒバリガオカ'], ['常盤台', 'トキワダイ'], ['清水', 'シミズ'],
+];
+
+interface AgencyType {
+  name: string;
+  kana: string;
+  fields: string[];
+  roles: string[];
+  program: string;
+  department: string;
+  target: string;
+}
+
+const TYPES: readonly AgencyType[] = [
+  { name: '地域包括支援センター', kana: 'チイキホウカツシエンセンター', fields: ['高齢'], roles: ['包括的相談支援', '地域づくり'], program: '地域包括支援センターの運営', department: '介護福祉課', target: '地域の高齢者とその家族' },
+  { name: '居宅介護支援事業所', kana: 'キョタクカイゴシエンジギョウショ', fields: ['高齢'], roles: ['その他の相談窓口'], program: '居宅介護支援', department: '介護福祉課', target: '要介護認定を受けた方' },
+  { name: '相談支援事業所', kana: 'ソウダンシエンジギョウショ', fields: ['障がい'], roles: ['包括的相談支援'], program: '障害者相談支援事業', department: '自立生活支援課', target: '障がいのある方とその家族' },
+  { name: '地域活動支援センター', kana: 'チイキカツドウシエンセンター', fields: ['障がい'], roles: ['参加支援'], program: '地域活動支援センター事業', department: '自立生活支援課', target: '障がいのある方' },
+  { name: '就労支援センター', kana: 'シュウロウシエンセンター', fields: ['障がい', '生活困窮'], roles: ['参加支援'], program: '就労準備支援事業', department: '地域福祉課', target: '就労に不安のある方' },
+  { name: '子育てひろば', kana: 'コソダテヒロバ', fields: ['子ども'], roles: ['包括的相談支援', '地域づくり'], program: '地域子育て支援拠点事業', department: '子育て支援課', target: '乳幼児とその保護者' },
+  { name: '子ども家庭支援センター', kana: 'コドモカテイシエンセンター', fields: ['子ども'], roles: ['包括的相談支援'], program: '子ども家庭支援センター事業', department: '子育て支援課', target: '18歳未満の子どもとその家庭' },
+  { name: '学童保育所', kana: 'ガクドウホイクジョ', fields: ['子ども'], roles: ['その他の相談窓口'], program: '放課後児童健全育成事業', department: '児童青少年課', target: '小学生' },
+  { name: '児童館', kana: 'ジドウカン', fields: ['子ども'], roles: ['地域づくり'], program: '児童館運営', department: '児童青少年課', target: '0歳から18歳までの子ども' },
+  { name: 'ほっとサロン', kana: 'ホットサロン', fields: ['その他'], roles: ['地域づくり'], program: '地域の居場所づくり', department: '地域福祉課', target: 'どなたでも' },
+  { name: 'ほっとステーション', kana: 'ホットステーション', fields: ['その他'], roles: ['アウトリーチ', '地域づくり'], program: '地域福祉コーディネーター事業', department: '地域福祉課', target: '地域の住民' },
+  { name: 'ふれあい食堂', kana: 'フレアイショクドウ', fields: ['子ども', 'その他'], roles: ['地域づくり'], program: '地域の居場所づくり', department: '地域福祉課', target: '子どもと地域の住民' },
+  { name: '生活相談センター', kana: 'セイカツソウダンセンター', fields: ['生活困窮'], roles: ['包括的相談支援'], program: '自立相談支援事業', department: '地域福祉課', target: '生活に困りごとのある方' },
+  { name: '訪問看護ステーション', kana: 'ホウモンカンゴステーション', fields: ['高齢', '障がい'], roles: ['その他の相談窓口'], program: '訪問看護', department: '介護福祉課', target: '在宅療養中の方' },
+  { name: '地域福祉センター', kana: 'チイキフクシセンター', fields: ['その他'], roles: ['地域づくり', '多機関協働'], program: '地域福祉推進事業', department: '地域福祉課', target: '地域の住民' },
+  { name: '民生委員協議会', kana: 'ミンセイイインキョウギカイ', fields: ['その他'], roles: ['アウトリーチ'], program: '民生委員・児童委員活動', department: '地域福祉課', target: '地域の住民' },
+  { name: '見守りネットワーク', kana: 'ミマモリネットワーク', fields: ['高齢'], roles: ['アウトリーチ'], program: '高齢者見守り事業', department: '介護福祉課', target: 'ひとり暮らしの高齢者' },
+  { name: '障害者福祉センター', kana: 'ショウガイシャフクシセンター', fields: ['障がい'], roles: ['参加支援'], program: '障害者福祉センター運営', department: '自立生活支援課', target: '障がいのある方' },
+  { name: '認知症カフェ', kana: 'ニンチショウカフェ', fields: ['高齢'], roles: ['地域づくり'], program: '認知症総合支援事業', department: '介護福祉課', target: '認知症の方とその家族' },
+  { name: '子ども食堂', kana: 'コドモショクドウ', fields: ['子ども'], roles: ['地域づくり', '参加支援'], program: '子どもの居場所づくり', department: '子育て支援課', target: '子どもとその保護者' },
+  { name: 'ボランティアセンター', kana: 'ボランティアセンター', fields: ['その他'], roles: ['地域づくり', '参加支援'], program: 'ボランティア活動推進', department: '地域福祉課', target: 'ボランティアをしたい方' },
+  { name: '居場所カフェ', kana: 'イバショカフェ', fields: ['子ども', '生活困窮'], roles: ['参加支援'], program: '若者の居場所づくり', department: '児童青少年課', target: '中高生・若者' },
+  { name: 'デイサービスセンター', kana: 'デイサービスセンター', fields: ['高齢'], roles: ['その他の相談窓口'], program: '通所介護', department: '介護福祉課', target: '要支援・要介護の方' },
+  { name: '保健相談所', kana: 'ホケンソウダンジョ', fields: ['子ども', 'その他'], roles: ['包括的相談支援'], program: '母子保健事業', department: '健康課', target: '妊産婦と乳幼児' },
+  { name: 'ひきこもり相談窓口', kana: 'ヒキコモリソウダンマドグチ', fields: ['生活困窮'], roles: ['アウトリーチ', '包括的相談支援'], program: 'ひきこもり支援', department: '地域福祉課', target: 'ひきこもりの状態にある方とその家族' },
+];
+
+const VARIANTS: readonly [string, string][] = [['', ''], ['第二', 'ダイニ'], ['第三', 'ダイサン']];
+
+const ORGANIZATIONS = [
+  '社会福祉法人ひかり会', '社会福祉法人さくら福祉会', 'NPO法人ほっとネット', '一般社団法人みらいサポート',
+  '株式会社ケアパートナーズ', '社会福祉法人みどりの森', 'NPO法人こどもの木', '医療法人あおば会', null,
+] as const;
+
+const OPERATIONS = ['直営', '委託', '直営・委託', '補助'] as const;
+
+export type AgencyRow = Insertable<Database['agencies']>;
+
+/** Build `count` fictional agencies for one municipality (deterministic). */
+export function fictionalAgencies(municipalityId: string, count: number, seed = 20261123): AgencyRow[] {
+  const rand = prng(seed);
+  const combos: [number, number, number][] = [];
+  for (let a = 0; a < AREAS.length; a++) {
+    for (let t = 0; t < TYPES.length; t++) for (let v = 0; v < VARIANTS.length; v++) combos.push([a, t, v]);
+  }
+  if (count > combos.length) throw new Error(`at most ${combos.length} fictional agencies can be generated`);
+  for (let i = combos.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [combos[i], combos[j]] = [combos[j]!, combos[i]!];
+  }
+  return combos.slice(0, count).map(([a, t, v]) => {
+    const [area, areaKana] = AREAS[a]!;
+    const type = TYPES[t]!;
+    const [variant, variantKana] = VARIANTS[v]!;
+    const organization = pick(rand, ORGANIZATIONS);
+    const row = {
+      municipality_id: municipalityId,
+      id: newId(),
+      preset_key: null,
+      name: `${area}${variant}${type.name}`,
+      kana: `${areaKana}${variantKana}${type.kana}`,
+      organization,
+      fields: type.fields,
+      program_name: type.program,
+      legal_basis: null,
+      description: `${area}地区の${type.target}を対象に、${type.program}を行います。困りごとの相談を受け、必要に応じて関係機関につなぎます。`,
+      target_population: type.target,
+      site_count: 1,
+      operation: organization ? pick(rand, OPERATIONS.slice(1)) : '直営',
+      department: type.department,
+      roles: type.roles,
+      area: `${area}地区`,
+      address: `${area}${1 + Math.floor(rand() * 5)}丁目${1 + Math.floor(rand() * 30)}番${1 + Math.floor(rand() * 20)}号`,
+      phone: `000-${String(100 + Math.floor(rand() * 900))}-${String(1000 + Math.floor(rand() * 9000))}`,
+      email: null,
+      hours: pick(rand, ['平日 8:30〜17:15', '月〜土 9:00〜18:00', '火・木 10:00〜16:00', '毎月第2土曜 11:00〜14:00']),
+      is_window: rand() < 0.8,
+      is_secretariat: false,
+      note: null,
+      active: rand() > 0.05,
+      updated_at: new Date(),
+    };
+    return { ...row, search_text: agencySearchText(row) };
+  });
+}
+
+export interface StaffUser {
+  loginId: string;
+  password: string;
+  role: Role;
+}
+
+export interface SeedResult {
+  municipalityId: string;
+  agencies: number;
+  staff: StaffUser[];
+  /** Active agencies to open in the detail benchmark. */
+  sampleIds: string[];
+  /** Mean in-process listAgencies time over the search terms, as inserted and after VACUUM ANALYZE. */
+  serviceSearchMeanMs: { beforeMaintenance: number; afterMaintenance: number };
+}
+
+export const STAFF_PASSWORD = 'bench-staff-pass-2026';
+const STAFF: readonly { loginId: string; name: string; role: Role }[] = [
+  { loginId: 'bench.madoguchi1', name: 'ベンチ 窓口一', role: 'intake_clerk' },
+  { loginId: 'bench.madoguchi2', name: 'ベンチ 窓口二', role: 'intake_clerk' },
+  { loginId: 'bench.suishin1', name: 'ベンチ 推進一', role: 'promoter' },
+  { loginId: 'bench.coord1', name: 'ベンチ 調整一', role: 'coordinator' },
+  { loginId: 'bench.kikan1', name: 'ベンチ 機関一', role: 'agency_staff' },
+];
+
+/**
+ * Open the database, migrate, run the server's first-start bootstrap with
+ * the preset, insert the fictional directory and staff users, VACUUM
+ * ANALYZE, close. Runs before the server starts (PGlite allows one opener).
+ */
+export async function seedDatabase(
+  where: DatabaseOptions,
+  options: { preset: string; adminPassword: string; agencies: number; searchTerms: readonly string[] },
+): Promise<SeedResult> {
+  const handle = await openDatabase(where);
+  try {
+    const db = handle.db;
+    await migrateToLatest(db);
+    await bootstrap(db, { preset: options.preset, adminPassword: options.adminPassword });
+    const admin = await db
+      .selectFrom('users')
+      .select(['municipality_id', 'agency_id'])
+      .where('login_id', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    const municipalityId = admin.municipality_id;
+
+    const rows = fictionalAgencies(municipalityId, options.agencies);
+    for (let i = 0; i < rows.length; i += 250) {
+      await db.insertInto('agencies').values(rows.slice(i, i + 250)).execute();
+    }
+
+    // Staff users through the users service (hashing, audit), as the CLI would.
+    const gateway = new Gateway(db);
+    const ctx: SystemContext = { kind: 'system', label: 'bench', municipalityId, clientIp: null };
+    const activeRows = rows.filter((r) => r.active);
+    const staff: StaffUser[] = [];
+    for (const [i, s] of STAFF.entries()) {
+      const agencyId = i === 0 ? admin.agency_id : activeRows[i * 7]!.id;
+      await gateway.run(ctx, 'users.write', (scope) =>
+        createUser(scope, { loginId: s.loginId, name: s.name, role: s.role, agencyId, password: STAFF_PASSWORD }, { mustChange: false }),
+      );
+      staff.push({ loginId: s.loginId, password: STAFF_PASSWORD, role: s.role });
+    }
+    // Steady state: on PostgreSQL autovacuum would vacuum and analyze after this many inserts.
+    // VACUUM also merges the GIN pending list: until then every trigram lookup scans the
+    // unsorted list, which the planner prices so high that it never uses the index.
+    // PGlite never autovacuums, so time the search in both states for the report.
+    const ctxRead: SystemContext = { kind: 'system', label: 'bench', municipalityId, clientIp: null };
+    const timeSearch = async () => {
+      const started = performance.now();
+      let n = 0;
+      for (let round = 0; round < 5; round++) {
+        for (const q of options.searchTerms) {
+          await gateway.run(ctxRead, 'directory.read', (scope) => listAgencies(scope, { q, limit: 50 }));
+          n++;
+        }
+      }
+      return Math.round(((performance.now() - started) / n) * 100) / 100;
+    };
+    await timeSearch(); // warm-up
+    const beforeMaintenance = await timeSearch();
+    await sql`vacuum analyze`.execute(db);
+    const afterMaintenance = await timeSearch();
+    const total = await db
+      .selectFrom('agencies')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('municipality_id', '=', municipalityId)
+      .executeTakeFirstOrThrow();
+    return {
+      municipalityId,
+      agencies: Number(total.n),
+      staff,
+      sampleIds: activeRows.slice(0, 100).map((r) => r.id),
+      serviceSearchMeanMs: { beforeMaintenance, afterMaintenance },
+    };
+  } finally {
+    await handle.close();
+  }
+}
