@@ -31,6 +31,14 @@ describe('normalizeForSearch', () => {
     expect(new Set(spellings.map(normalizeForSearch)).size).toBe(1);
   });
 
+  it('folds 𠮷 (a surrogate pair) and drops variation selectors', () => {
+    expect(normalizeForSearch('𠮷野 﨑子')).toBe('吉野崎子');
+    // 葛󠄀 is 葛 followed by the ideographic variation selector U+E0100.
+    expect(normalizeForSearch('葛\u{E0100}城 ミツ')).toBe('葛城みつ');
+    expect(normalizeForSearch('辻\u{E0101}本')).toBe('辻本');
+    expect(normalizeForSearch('神\uFE00')).toBe('神');
+  });
+
   it('is idempotent', () => {
     for (const text of ['髙橋ﾀｶﾊｼ', '渡邊・ミナミ', 'ＡＢＣ　ｄｅｆ']) {
       expect(normalizeForSearch(normalizeForSearch(text))).toBe(normalizeForSearch(text));

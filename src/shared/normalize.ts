@@ -4,10 +4,12 @@
  * - NFKC: full-width ASCII and half-width katakana become their standard forms
  * - katakana → hiragana, so ミナミ and みなみ match
  * - lower case, spaces (including 全角スペース) and middle dots removed
- * - common variant kanji (異体字) folded to one form: 髙→高, 﨑→崎, 邊/邉→辺 …
+ * - common variant kanji (異体字) folded to one form: 髙→高, 﨑→崎, 邊/邉→辺, 𠮷→吉 …
+ * - variation selectors (葛󠄀 = 葛 + U+E0100) dropped
  */
 const VARIANT_KANJI: Record<string, string> = {
   髙: '高',
+  '𠮷': '吉',
   﨑: '崎',
   嵜: '崎',
   邊: '辺',
@@ -52,8 +54,12 @@ export function toHiragana(text: string): string {
   return text.replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
 }
 
+/** Variation selectors (IVS such as 葛󠄀, and SVS): the base character alone is what people type. */
+const VARIATION_SELECTORS = /[\u{FE00}-\u{FE0F}\u{E0100}-\u{E01EF}]/gu;
+
 export function normalizeForSearch(text: string): string {
   return toHiragana(text.normalize('NFKC'))
+    .replace(VARIATION_SELECTORS, '')
     .toLowerCase()
     .replace(VARIANT_RE, (ch) => VARIANT_KANJI[ch] ?? ch)
     .replace(/[\s\u3000・･\-‐－]/g, '');
