@@ -8,6 +8,7 @@ import { ROLES, ROLE_LABELS, type Role } from '../shared/roles.ts';
 import { isUuid } from '../shared/ids.ts';
 import { AppError } from '../server/errors.ts';
 import { createUser, resetPassword, unlockUser } from '../users/service.ts';
+import { generateDemoData } from '../demo/generator.ts';
 
 /**
  * Administrator commands (npm run kasane -- <command>). They take a
@@ -39,6 +40,9 @@ Usage: npm run kasane -- <command> [options]
   user reset-password --login ID [--password-stdin]
                                        set a new password (generated if not given); the user must change it
   user unlock --login ID               unlock an account locked after failed logins
+  demo generate [--population N] [--years Y] [--seed S] [--municipality NAME]
+                                       add fictional, deterministic demo data (people, households,
+                                       consultations, consents, referrals); default 5000 people, 5 years
   migrate                              bring the database schema up to date
   audit verify                         check the audit log hash chain; exits 1 and names the first bad row
 
@@ -180,6 +184,37 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
         const user = await resolveUserByLogin(db, required(p, 'login'));
         await gateway.run(system(user.municipality_id), 'users.write', (scope) => unlockUser(scope, user.id));
         out.push(`${user.login_id} unlocked`);
+        break;
+      }
+      case 'demo generate': {
+        const municipality = await resolveMunicipality(db, p);
+        const num = (key: string, fallback: number, max: number) => {
+          const v = p.options.get(key);
+          if (v === undefined) return fallback;
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--${key} must be a whole number from 1 to ${max}`);
+          return n;
+        };
+        const population = num('population', 5000, 2_000_000);
+        const started = Date.now();
+        let lastReport = 0;
+        const r = await generateDemoData(db, {
+          municipalityId: municipality.id,
+          population,
+          years: num('years', 5, 20),
+          seed: num('seed', 1, 2 ** 31),
+          onProgress: (stage, done, total) => {
+            if (Date.now() - lastReport < 1000 && done < total) return;
+            lastReport = Date.now();
+            const width = 30;
+            const filled = Math.round((done / Math.max(total, 1)) * width);
+            process.stderr.write(`\r${stage.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}   `);
+            if (done >= total) process.stderr.write('\n');
+          },
+        });
+        out.push(
+          `${municipality.name}: ${r.persons} people, ${r.households} households, ${r.consultations} consultations, ${r.consents} consents, ${r.referrals} referrals, ${r.users} staff accounts added in ${((Date.now() - started) / 1000).toFixed(1)} s (fictional data)`,
+        );
         break;
       }
       case 'migrate': {
