@@ -4,7 +4,7 @@ import { hashPassword } from '../auth/password.ts';
 import { phoneDigits } from '../people/matching.ts';
 import { addBusinessDays } from '../shared/business-days.ts';
 import { newId } from '../shared/ids.ts';
-import { ISSUES, CHANNELS, RESPONSES } from '../shared/issues.ts';
+import { CHANNELS, RESPONSES } from '../shared/issues.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES, TOWNS } from './names.ts';
 
