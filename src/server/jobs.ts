@@ -13,6 +13,8 @@ import { readSettings } from '../municipalities/settings.ts';
 interface Job {
   name: string;
   everyMs: number;
+  /** Only on this kind of database (default: both). */
+  only?: 'pglite' | 'postgres';
   run(db: Db): Promise<void>;
 }
 
@@ -47,6 +49,16 @@ const JOBS: Job[] = [
       }
     },
   },
+  {
+    // PGlite runs no autovacuum: without this, planner statistics go stale and
+    // trigram indexes keep an unmerged pending list. PostgreSQL does this itself.
+    name: 'db.maintenance',
+    everyMs: 24 * 3600_000,
+    only: 'pglite',
+    run: async (db) => {
+      await sql`vacuum analyze`.execute(db);
+    },
+  },
 ];
 
 const LOCK_BASE = 7301100;
@@ -75,9 +87,10 @@ export async function runIfDue(db: Db, job: Job, now = new Date()): Promise<bool
   return claimed;
 }
 
-export function startJobs(db: Db, onError: (error: unknown) => void): () => void {
+export function startJobs(db: Db, kind: 'pglite' | 'postgres', onError: (error: unknown) => void): () => void {
   const tick = async () => {
     for (const job of JOBS) {
+      if (job.only && job.only !== kind) continue;
       try {
         await runIfDue(db, job);
       } catch (error) {
