@@ -14,6 +14,15 @@ import { createRule, listRules, suggestRouting, updateRule } from '../routing/se
 
 const idParams = z.object({ id: z.uuid() });
 
+/** The x-filename header is percent-encoded UTF-8; a malformed one is kept as sent (never a 500). */
+function decodeFilename(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** 包括的相談支援: consultations, referrals, consent, routing, notifications. */
 export function intakeRoutes(gateway: Gateway): AnyRoute[] {
   return [
@@ -199,7 +208,7 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
         if (![...DOCUMENT_TYPES, 'application/octet-stream'].includes(type)) {
           throw new AppError(415, 'unsupported_media_type', 'PDF・JPEG・PNG のファイルを送ってください。');
         }
-        const filename = decodeURIComponent(String(req.headers['x-filename'] ?? 'document'));
+        const filename = decodeFilename(String(req.headers['x-filename'] ?? 'document'));
         return gateway.run(ctx, 'person.write', async (scope) => ({ items: await attachDocument(scope, params.id, req.body, filename) }));
       },
     }),
