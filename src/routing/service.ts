@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { householdPatterns, memberAge } from '../people/patterns.ts';
 import { requirePersonAccess } from '../people/service.ts';
-import { conflict, notFound } from '../server/errors.ts';
+import { conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
 import type { RoutingRuleInput, RoutingRequest } from './schema.ts';
@@ -200,6 +200,17 @@ export async function updateRule(scope: Scope, id: string, patch: Partial<Routin
   if (!row) throw notFound('振り分けのルール');
   if (row.version !== patch.version) throw conflict('ほかの方がこのルールを先に更新しました。', { current: toView(row) });
   const { version: _v, ...input } = patch;
+  // The same rules as on creation, on the rule as it would be after the edit:
+  // a rule without any target would suggest every agency.
+  const merged = { ...row, ...columns(input) } as typeof row;
+  const problems: Record<string, string> = {};
+  if (!merged.target_role && !merged.target_field && !merged.target_name_like) {
+    problems.targetRole = 'つなぎ先：事業における役割：つなぎ先の条件（役割・分野・名称）を1つ以上指定してください';
+  }
+  if (merged.min_age !== null && merged.max_age !== null && merged.min_age > merged.max_age) {
+    problems.maxAge = '年齢（以下）：年齢（以下）は年齢（以上）より大きくしてください';
+  }
+  if (Object.keys(problems).length) throw invalid(problems);
   await scope.trx
     .updateTable('routing_rules')
     .set({ ...columns(input), version: sql<number>`version + 1` })
