@@ -30,14 +30,15 @@ describe.each(DATABASE_KINDS)('consultations (%s)', (kind) => {
   let secretariat: Agent;
 
   beforeAll(async () => {
-    const users = await Promise.all([
+    const [u0, u1, u2, u3] = await Promise.all([
       t.createUser({ agency: WINDOW }),
       t.createUser({ agency: ELSEWHERE }),
       t.createUser({ agency: COORD, role: 'coordinator' }),
       t.createUser({ agency: SECRETARIAT, role: 'secretariat' }),
     ]);
-    clerkUser = users[0];
-    [clerk, other, coordinator, secretariat] = await Promise.all(users.map((u) => t.login(u.loginId, u.password)));
+    clerkUser = u0;
+    const login = (u: TestUser) => t.login(u.loginId, u.password);
+    [clerk, other, coordinator, secretariat] = await Promise.all([login(u0), login(u1), login(u2), login(u3)]);
   });
 
   it('saves an anonymous consultation with the minimal fields', async () => {

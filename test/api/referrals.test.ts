@@ -31,15 +31,15 @@ describe.each(DATABASE_KINDS)('referrals (%s)', (kind) => {
   let receiverAgencyId: string;
 
   beforeAll(async () => {
-    const users = await Promise.all([
+    const party = async (user: TestUser): Promise<Party> => ({ user, agent: await t.login(user.loginId, user.password) });
+    const [u0, u1, u2, u3, u4] = await Promise.all([
       t.createUser({ agency: SENDER, name: '送付 花子' }),
       t.createUser({ agency: RECEIVER, role: 'agency_staff', name: '受付 太郎' }),
       t.createUser({ agency: THIRD }),
       t.createUser({ agency: '地域福祉課', role: 'promoter' }),
       t.createUser({ agency: '地域福祉課', role: 'secretariat' }),
     ]);
-    const agents = await Promise.all(users.map((u) => t.login(u.loginId, u.password)));
-    [sender, receiver, third, promoter, secretariat] = users.map((user, i) => ({ user, agent: agents[i]! }));
+    [sender, receiver, third, promoter, secretariat] = await Promise.all([party(u0), party(u1), party(u2), party(u3), party(u4)]);
     receiverAgencyId = receiver.user.agencyId;
   });
 
