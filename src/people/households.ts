@@ -89,10 +89,15 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
     .orderBy('m.added_at')
     .execute();
   const visible = members.filter((m) => m.visible);
+  // Issues of consultations about the household but about none of its members
+  // are shared by all; a member's own consultations count for that member only
+  // (one parent's illness must not make the other parent look in need of care).
   const householdIssues = await sql<{ issues: string[] }>`
     select coalesce(array_agg(distinct i), '{}') as issues
     from consultations c, unnest(c.issues) i
-    where c.municipality_id = ${scope.municipalityId} and c.household_id = ${id}`.execute(scope.trx);
+    where c.municipality_id = ${scope.municipalityId} and c.household_id = ${id}
+      and not exists (select 1 from household_members hm
+                      where hm.municipality_id = c.municipality_id and hm.household_id = c.household_id and hm.person_id = c.person_id)`.execute(scope.trx);
   const extra = householdIssues.rows[0]?.issues ?? [];
   const facts = visible.map((m) => ({
     relationship: m.relationship,
