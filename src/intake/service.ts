@@ -204,13 +204,19 @@ export async function createConsultation(scope: Scope, input: ConsultationInput)
 
   if (urgency === '緊急') {
     const flags = input.urgentFlags.length ? input.urgentFlags.join('・') : '緊急';
+    const agency = await scope.trx
+      .selectFrom('agencies')
+      .select('name')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', ctx.agencyId)
+      .executeTakeFirst();
     for (const role of ['coordinator', 'secretariat']) {
       await notify(scope, {
         recipientRole: role,
         kind: 'urgent_consultation',
         dedupeKey: `urgent:${id}`,
         title: `緊急の相談を受け付けました（${flags}）`,
-        body: `${ctx.name}（受付機関）が「${input.chiefComplaint.slice(0, 60)}」の相談を受け付けました。至急確認してください。`,
+        body: `${agency?.name ?? '受付機関'}の${ctx.name}さんが「${input.chiefComplaint.slice(0, 60)}」の相談を受け付けました。至急、受付機関と連絡を取り、状況を確認してください。`,
         link: `/consultations/${id}`,
       });
     }

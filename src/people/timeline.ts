@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
 import { PURPOSE_LABELS, type ConsentPurpose } from '../consents/summary.ts';
+import { formatDate } from '../shared/dates.ts';
 import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
 import { loadHousehold } from './households.ts';
 import { displayName, requirePersonAccess } from './service.ts';
@@ -94,7 +95,11 @@ async function entriesFor(scope: Scope, personIds: string[], includeConsents: bo
       personName: displayName(k),
       agencyName: k.agency_name,
       title: `同意（${PURPOSE_LABELS[k.purpose as ConsentPurpose]}）第${k.version_no}版`,
-      detail: k.withdrawn_on ? `撤回（${k.withdrawn_on}）` : k.decision === 'granted' ? `同意あり（${k.consented_on}）` : `同意しない（${k.consented_on}）`,
+      detail: k.withdrawn_on
+        ? `撤回（${formatDate(k.withdrawn_on)}）`
+        : k.decision === 'granted'
+          ? `同意あり（${formatDate(k.consented_on)}）`
+          : `同意しない（${formatDate(k.consented_on)}）`,
       status: null,
       link: `/persons/${k.person_id}#consent`,
     })),

@@ -1,5 +1,6 @@
 import { z } from '../shared/zod-ja.ts';
 import { ISSUES } from '../shared/issues.ts';
+import { HOUSEHOLD_PATTERNS } from '../shared/people.ts';
 import { AGENCY_FIELDS, PROJECT_ROLES } from '../shared/roles.ts';
 
 export const routingRequestSchema = z
@@ -20,7 +21,7 @@ export const routingRuleInputSchema = z
     minAge: z.number().int().min(0).max(130).nullable().optional().describe('年齢（以上）'),
     maxAge: z.number().int().min(0).max(130).nullable().optional().describe('年齢（以下）'),
     minIssueCount: z.number().int().min(1).max(30).nullable().optional().describe('課題の数（以上）'),
-    householdPattern: z.enum(['8050', 'ダブルケア', 'ヤングケアラー', '老老介護']).nullable().optional().describe('世帯の状況'),
+    householdPattern: z.enum(HOUSEHOLD_PATTERNS).nullable().optional().describe('世帯の状況'),
     targetRole: z.enum(PROJECT_ROLES).nullable().optional().describe('つなぎ先：事業における役割'),
     targetField: z.enum(AGENCY_FIELDS).nullable().optional().describe('つなぎ先：対象分野'),
     targetNameLike: z.string().trim().max(100).nullable().optional().describe('つなぎ先：名称に含む語'),
@@ -47,7 +48,7 @@ export const routingRulePatchSchema = z
     minAge: z.number().int().min(0).max(130).nullable().optional(),
     maxAge: z.number().int().min(0).max(130).nullable().optional(),
     minIssueCount: z.number().int().min(1).max(30).nullable().optional(),
-    householdPattern: z.enum(['8050', 'ダブルケア', 'ヤングケアラー', '老老介護']).nullable().optional(),
+    householdPattern: z.enum(HOUSEHOLD_PATTERNS).nullable().optional(),
     targetRole: z.enum(PROJECT_ROLES).nullable().optional(),
     targetField: z.enum(AGENCY_FIELDS).nullable().optional(),
     targetNameLike: z.string().trim().max(100).nullable().optional(),
