@@ -11,6 +11,23 @@ import { AgencyFormPage } from './directory/AgencyFormPage.tsx';
 import { DirectoryPage } from './directory/DirectoryPage.tsx';
 import { MeetingBodiesPage } from './directory/MeetingBodiesPage.tsx';
 import { HomePage } from './home/HomePage.tsx';
+import { ConsultationPage } from './intake/ConsultationPage.tsx';
+import { ConsultationsPage } from './intake/ConsultationsPage.tsx';
+import { IntakePage } from './intake/IntakePage.tsx';
+import { NotificationsPage } from './notifications/NotificationsPage.tsx';
+import { ConsentFormPage } from './people/ConsentFormPage.tsx';
+import { EmergencyAccessPage } from './people/EmergencyAccessPage.tsx';
+import { HouseholdPage } from './people/HouseholdPage.tsx';
+import { PersonEditPage } from './people/PersonEditPage.tsx';
+import { PersonNewPage } from './people/PersonNewPage.tsx';
+import { PersonPage } from './people/PersonPage.tsx';
+import { PersonSearchPage } from './people/PersonSearchPage.tsx';
+import { ReferralNewPage } from './referrals/ReferralNewPage.tsx';
+import { ReferralPage } from './referrals/ReferralPage.tsx';
+import { ReferralPrintPage } from './referrals/ReferralPrintPage.tsx';
+import { ReferralsPage } from './referrals/ReferralsPage.tsx';
+import { RoutingRuleFormPage } from './routing/RoutingRuleFormPage.tsx';
+import { RoutingRulesPage } from './routing/RoutingRulesPage.tsx';
 import { can } from './lib/access.ts';
 import { useSession } from './lib/session.tsx';
 import { ForbiddenPage, NotFoundPage } from './NotFoundPage.tsx';
@@ -54,6 +71,24 @@ function SignedIn() {
         <Route path="users/:id" element={<Allow action="users.read"><UserDetailPage /></Allow>} />
         <Route path="settings" element={<Allow action="settings.write"><SettingsPage /></Allow>} />
         <Route path="audit" element={<Allow action="audit.read"><AuditPage /></Allow>} />
+        <Route path="intake" element={<Allow action="person.write"><IntakePage /></Allow>} />
+        <Route path="consultations" element={<Allow action="person.read"><ConsultationsPage /></Allow>} />
+        <Route path="consultations/:id" element={<Allow action="person.read"><ConsultationPage /></Allow>} />
+        <Route path="persons" element={<Allow action="person.read"><PersonSearchPage /></Allow>} />
+        <Route path="persons/new" element={<Allow action="person.write"><PersonNewPage /></Allow>} />
+        <Route path="persons/:id" element={<Allow action="person.read"><PersonPage /></Allow>} />
+        <Route path="persons/:id/edit" element={<Allow action="person.write"><PersonEditPage /></Allow>} />
+        <Route path="persons/:id/consent-form" element={<Allow action="person.read"><ConsentFormPage /></Allow>} />
+        <Route path="households/:id" element={<Allow action="person.read"><HouseholdPage /></Allow>} />
+        <Route path="emergency-access" element={<Allow action="person.read"><EmergencyAccessPage /></Allow>} />
+        <Route path="referrals" element={<Allow action="person.read"><ReferralsPage /></Allow>} />
+        <Route path="referrals/new" element={<Allow action="person.write"><ReferralNewPage /></Allow>} />
+        <Route path="referrals/:id" element={<Allow action="person.read"><ReferralPage /></Allow>} />
+        <Route path="referrals/:id/print" element={<Allow action="person.read"><ReferralPrintPage /></Allow>} />
+        <Route path="routing-rules" element={<Allow action="settings.write"><RoutingRulesPage /></Allow>} />
+        <Route path="routing-rules/new" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
+        <Route path="routing-rules/:id/edit" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
+        <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

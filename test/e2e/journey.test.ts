@@ -5,7 +5,7 @@ import {
   ADMIN_PASSWORD,
   launchBrowser,
   logout,
-  newPage,
+  pageRunner,
   screenshot,
   startServer,
   submitLogin,
@@ -39,27 +39,7 @@ afterAll(async () => {
   await server?.stop();
 }, TIMEOUT);
 
-async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-  const { context, page } = await newPage(browser, server.url);
-  // Script errors and Content-Security-Policy refusals fail the journey.
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
-  });
-  try {
-    const result = await fn(page);
-    expect(problems).toEqual([]);
-    return result;
-  } catch (error) {
-    // Keep the state of the page for whoever reads the failure.
-    const letter = /\((\w)\)/.exec(expect.getState().currentTestName ?? '')?.[1] ?? 'unknown';
-    await screenshot(page, `failure-${letter}`).catch(() => {});
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
+const withPage = pageRunner(() => ({ browser, server }));
 
 async function loginAsAdmin(page: Page): Promise<void> {
   await page.goto('/login');
@@ -207,8 +187,9 @@ describe('web journeys', () => {
 
         // Areas not built yet are listed as 準備中, not linked.
         const nav = page.getByRole('navigation', { name: 'メインメニュー' });
-        expect(await nav.getByRole('link', { name: '相談受付' }).count()).toBe(0);
-        await nav.getByText('相談受付').waitFor();
+        expect(await nav.getByRole('link', { name: '事例（多機関協働）' }).count()).toBe(0);
+        await nav.getByText('事例（多機関協働）').waitFor();
+        await nav.getByRole('link', { name: '相談受付' }).waitFor();
         expect(await nav.getByRole('link', { name: '利用者管理' }).count()).toBe(0);
 
         await page.goto('/no-such-page');

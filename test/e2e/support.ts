@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { Gateway } from '../../src/access/gateway.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
+import type { Role } from '../../src/shared/roles.ts';
+import { createUser } from '../../src/users/service.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const WEB_ROOT = join(REPO_ROOT, 'dist/web');
@@ -80,8 +84,12 @@ export async function newPage(browser: Browser, baseURL: string): Promise<{ cont
 /** Save a full-page screenshot to .tmp/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  // Let fonts and the last render settle so screenshots are stable.
-  await page.evaluate(() => document.fonts.ready);
+  // Let fonts and the last render settle so screenshots are stable; from
+  // the top, so sticky panels sit where a reader first sees them.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    window.scrollTo(0, 0);
+  });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
@@ -104,4 +112,63 @@ export async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await waitForHeading(page, 'ログイン');
   await page.getByText('ログアウトしました。').waitFor();
+}
+
+/**
+ * A staff account made directly through the users service (as the CLI
+ * would), ready to log in: no password change, no second factor.
+ */
+export async function createStaff(
+  server: TestServer,
+  user: { loginId: string; name: string; role: Role; agency: string; password: string },
+): Promise<void> {
+  const admin = await server.handle.db.selectFrom('users').select('municipality_id').where('login_id', '=', 'admin').executeTakeFirstOrThrow();
+  const agency = await server.handle.db
+    .selectFrom('agencies')
+    .select('id')
+    .where('municipality_id', '=', admin.municipality_id)
+    .where('name', '=', user.agency)
+    .executeTakeFirstOrThrow();
+  await new Gateway(server.handle.db).run(
+    { kind: 'system', label: 'e2e', municipalityId: admin.municipality_id, clientIp: null },
+    'users.write',
+    (scope) =>
+      createUser(scope, { loginId: user.loginId, name: user.name, role: user.role, agencyId: agency.id, password: user.password }, { mustChange: false }),
+  );
+}
+
+/** Log in from the login page and wait for the home page. */
+export async function loginAs(page: Page, loginId: string, password: string, name: string): Promise<void> {
+  await page.goto('/login');
+  await submitLogin(page, loginId, password);
+  await waitForHeading(page, `こんにちは、${name}さん`);
+}
+
+/**
+ * Run a journey step in a fresh browser context. Script errors and
+ * Content-Security-Policy refusals fail the step; on failure the page is
+ * kept as .tmp/screenshots/failure-<tag>.png.
+ */
+export function pageRunner(env: () => { browser: Browser; server: TestServer }) {
+  return async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
+    const { browser, server } = env();
+    const { context, page } = await newPage(browser, server.url);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    });
+    try {
+      const result = await fn(page);
+      expect(problems).toEqual([]);
+      return result;
+    } catch (error) {
+      // Keep the state of the page for whoever reads the failure.
+      const tag = /\((\w)\)/.exec(expect.getState().currentTestName ?? '')?.[1] ?? 'unknown';
+      await screenshot(page, `failure-${tag}`).catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  };
 }

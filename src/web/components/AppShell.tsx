@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { can } from '../lib/access.ts';
+import { useUnreadCount } from '../notifications/unread.ts';
 import { useSession, useUser } from '../lib/session.tsx';
 
 interface NavItem {
@@ -8,24 +9,46 @@ interface NavItem {
   to?: string;
   /** Areas still being built: listed, not linked. */
   planned?: boolean;
+  /** Other paths that belong to the same area (the entry stays highlighted there). */
+  also?: string[];
 }
 
 function navItems(role: Parameters<typeof can>[0]): NavItem[] {
   const items: NavItem[] = [{ label: 'ホーム', to: '/' }];
   if (can(role, 'person.read')) {
     items.push(
-      { label: '相談受付', planned: true },
-      { label: '本人・世帯', planned: true },
-      { label: 'つなぎ', planned: true },
+      { label: '相談受付', to: '/intake', also: ['/consultations'] },
+      { label: '本人・世帯', to: '/persons', also: ['/households', '/emergency-access'] },
+      { label: 'つなぎ', to: '/referrals' },
       { label: '事例（多機関協働）', planned: true },
       { label: '会議', planned: true },
     );
   }
   if (can(role, 'directory.read')) items.push({ label: '機関・窓口', to: '/agencies' });
   if (can(role, 'users.read')) items.push({ label: '利用者管理', to: '/users' });
+  if (can(role, 'settings.write')) items.push({ label: '振り分けルール', to: '/routing-rules' });
   if (can(role, 'settings.write')) items.push({ label: '設定', to: '/settings' });
   if (can(role, 'audit.read')) items.push({ label: '監査ログ', to: '/audit' });
   return items;
+}
+
+/** お知らせ with the unread count, in the header. */
+function NotificationLink() {
+  const unread = useUnreadCount();
+  return (
+    <NavLink to="/notifications" className="user-menu__link notify-link">
+      <svg className="notify-link__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+      </svg>
+      お知らせ
+      {unread !== null && unread > 0 && (
+        <span className="notify-link__count">
+          {unread > 99 ? '99+' : unread}
+          <span className="visually-hidden">件の未読</span>
+        </span>
+      )}
+    </NavLink>
+  );
 }
 
 export function Logo() {
@@ -69,6 +92,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                 <span className="user-menu__agency">{user.agencyName}</span>
               </span>
             </div>
+            <NotificationLink />
             <NavLink to="/account" className="user-menu__link">
               アカウント
             </NavLink>
@@ -84,7 +108,13 @@ export function AppShell({ children }: { children: ReactNode }) {
             {navItems(user.role).map((item) =>
               item.to ? (
                 <li key={item.label}>
-                  <NavLink to={item.to} end={item.to === '/'} className="side-nav__link">
+                  <NavLink
+                    to={item.to}
+                    end={item.to === '/'}
+                    className={({ isActive }) =>
+                      `side-nav__link${isActive || item.also?.some((p) => pathname.startsWith(p)) ? ' active' : ''}`
+                    }
+                  >
                     {item.label}
                   </NavLink>
                 </li>

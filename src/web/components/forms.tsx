@@ -182,10 +182,11 @@ export function TextField({
   placeholder,
   maxLength,
   suffix,
+  after,
 }: BaseFieldProps & {
   value: string;
   onChange: (value: string) => void;
-  type?: 'text' | 'password' | 'email' | 'tel' | 'date' | 'search';
+  type?: 'text' | 'password' | 'email' | 'tel' | 'date' | 'datetime-local' | 'search';
   width?: 'short' | 'medium' | 'long' | 'full';
   autoComplete?: string;
   inputMode?: 'text' | 'numeric' | 'tel' | 'email' | 'search';
@@ -194,6 +195,8 @@ export function TextField({
   maxLength?: number;
   /** A unit shown after the box (分, 年); the label should name it too. */
   suffix?: string;
+  /** Shown under the box (a live preview of what was typed). */
+  after?: ReactNode;
 }) {
   const input = (
     <input
@@ -224,6 +227,7 @@ export function TextField({
       ) : (
         input
       )}
+      {after}
     </FieldShell>
   );
 }
@@ -308,6 +312,7 @@ export function CheckboxGroup({
   onChange,
   options,
   inline = true,
+  scroll = false,
 }: {
   id: string;
   legend: ReactNode;
@@ -317,6 +322,8 @@ export function CheckboxGroup({
   onChange: (values: string[]) => void;
   options: readonly Option[];
   inline?: boolean;
+  /** A long list (all agencies): the boxes scroll, the legend stays. */
+  scroll?: boolean;
 }) {
   const toggle = (value: string, checked: boolean) => {
     const next = checked ? [...values, value] : values.filter((v) => v !== value);
@@ -327,7 +334,7 @@ export function CheckboxGroup({
     <fieldset className={`field fieldset${error ? ' field--error' : ''}`} aria-describedby={describedBy(id, hint, error)}>
       <legend className="field__label">{legend}</legend>
       <FieldMessages id={id} hint={hint} error={error} />
-      <div className={`checkboxes${inline ? ' checkboxes--inline' : ''}`}>
+      <div className={`checkboxes${inline ? ' checkboxes--inline' : ''}${scroll ? ' checkboxes--scroll' : ''}`}>
         {options.map((o, i) => (
           <div className="checkbox" key={o.value}>
             <input
@@ -339,6 +346,73 @@ export function CheckboxGroup({
             />
             <label htmlFor={`${id}-${i}`} className="checkbox__label">
               {o.label}
+            </label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/**
+ * One choice of a few, as radio buttons in a fieldset (one tab stop; arrow
+ * keys move). The error summary links to the first button (`${id}-0`).
+ */
+export function RadioGroup({
+  id,
+  legend,
+  hint,
+  error,
+  required,
+  value,
+  onChange,
+  options,
+  inline = true,
+  disabled = false,
+}: {
+  id: string;
+  legend: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  required?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly (Option & { hint?: string })[];
+  inline?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <fieldset
+      className={`field fieldset${error ? ' field--error' : ''}`}
+      aria-describedby={describedBy(id, hint, error)}
+      {...(required ? { 'aria-required': true } : {})}
+    >
+      <legend className="field__label">
+        {legend}
+        <RequiredMark required={required} />
+      </legend>
+      <FieldMessages id={id} hint={hint} error={error} />
+      <div className={`radios${inline ? ' radios--inline' : ''}`}>
+        {options.map((o, i) => (
+          <div className="radio" key={o.value}>
+            <input
+              id={`${id}-${i}`}
+              type="radio"
+              name={id}
+              className="radio__input"
+              value={o.value}
+              checked={value === o.value}
+              disabled={disabled}
+              onChange={() => onChange(o.value)}
+              {...(o.hint ? { 'aria-describedby': `${id}-${i}-hint` } : {})}
+            />
+            <label htmlFor={`${id}-${i}`} className="radio__label">
+              {o.label}
+              {o.hint && (
+                <span id={`${id}-${i}-hint`} className="radio__hint">
+                  {o.hint}
+                </span>
+              )}
             </label>
           </div>
         ))}

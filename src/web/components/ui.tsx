@@ -182,6 +182,11 @@ export function ConfirmAction({
   );
 }
 
+/** Text typed over several lines, shown with its line breaks. */
+export function Multiline({ text }: { text: string }) {
+  return <span className="multiline">{text}</span>;
+}
+
 /** Label / value rows of a record (HSDS-like groups on detail pages). */
 export function DataList({ rows, hideEmpty = false }: { rows: { label: string; value: ReactNode }[]; hideEmpty?: boolean }) {
   const isEmpty = (value: ReactNode) => value === null || value === undefined || value === '';

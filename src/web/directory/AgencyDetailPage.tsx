@@ -1,16 +1,12 @@
 import { Link, useLocation, useParams } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { Badge, DataList, DateTime, LoadError, Loading, Notice, Tags } from '../components/ui.tsx';
+import { Badge, DataList, DateTime, LoadError, Loading, Multiline, Notice, Tags } from '../components/ui.tsx';
 import { can } from '../lib/access.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AgencyView } from '../lib/types.ts';
 
 const CRUMBS = [{ label: '機関・窓口', to: '/agencies' }];
-
-function Multiline({ text }: { text: string }) {
-  return <span className="multiline">{text}</span>;
-}
 
 export function AgencyDetailPage() {
   const { id = '' } = useParams();

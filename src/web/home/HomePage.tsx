@@ -4,6 +4,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Notice } from '../components/ui.tsx';
 import { can } from '../lib/access.ts';
 import { useSession, useUser } from '../lib/session.tsx';
+import { TodayPanel } from './TodayPanel.tsx';
 
 interface Shortcut {
   to: string;
@@ -15,6 +16,34 @@ const WEEKDAYS = ['日', '月', '火', '水', '木', '金', '土'];
 
 function shortcuts(role: Parameters<typeof can>[0]): Shortcut[] {
   const list: Shortcut[] = [];
+  if (can(role, 'person.write')) {
+    list.push({
+      to: '/intake',
+      title: '相談受付',
+      description: 'どのような相談も1画面で記録します。課題から、つなぎ先の候補（交通整理）が理由とともに表示されます。',
+    });
+  }
+  if (can(role, 'person.read')) {
+    list.push(
+      {
+        to: '/persons',
+        title: '本人・世帯',
+        description: '氏名・カナ・生年月日・電話・住所で本人を探し、同意の状況、世帯、経過を確認します。',
+      },
+      {
+        to: '/referrals',
+        title: 'つなぎ',
+        description: '届いたつなぎの受理・差戻しと、送ったつなぎの状況を確認します。',
+      },
+    );
+  }
+  if (can(role, 'settings.write')) {
+    list.push({
+      to: '/routing-rules',
+      title: '振り分けルール',
+      description: '交通整理で示すつなぎ先の候補のルール（課題・年齢・世帯の状況とつなぎ先）を編集します。',
+    });
+  }
   if (can(role, 'users.read')) {
     list.push({
       to: '/users',
@@ -80,6 +109,7 @@ export function HomePage() {
           </p>
         </Notice>
       )}
+      {can(user.role, 'person.read') && <TodayPanel />}
       <section aria-labelledby="home-shortcuts" className="section">
         <h2 id="home-shortcuts">よく使う機能</h2>
         <ul className="card-grid">
@@ -98,9 +128,7 @@ export function HomePage() {
       {can(user.role, 'person.read') && (
         <section aria-labelledby="home-planned" className="section">
           <h2 id="home-planned">準備中の機能</h2>
-          <p>
-            相談受付、本人・世帯、つなぎ、事例（多機関協働）、会議の各機能は現在準備中です。利用できるようになると、左のメニューから開けるようになります。
-          </p>
+          <p>事例（多機関協働）と会議の機能は現在準備中です。利用できるようになると、左のメニューから開けるようになります。</p>
         </section>
       )}
       <section aria-labelledby="home-account" className="section">

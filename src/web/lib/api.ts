@@ -53,9 +53,28 @@ export interface RequestOptions {
   allowUnauthenticated?: boolean;
 }
 
+/** A file sent as the raw request body (consent form scans), with its own type and name headers. */
+export interface RawBody {
+  raw: Blob;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+function isRaw(body: unknown): body is RawBody {
+  return typeof body === 'object' && body !== null && 'raw' in body && (body as RawBody).raw instanceof Blob;
+}
+
 export async function request<T>(method: Method, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  let payload: BodyInit | undefined;
+  if (isRaw(body)) {
+    Object.assign(headers, body.headers ?? {});
+    headers['content-type'] = body.contentType;
+    payload = body.raw;
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -63,7 +82,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(payload !== undefined ? { body: payload } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (cause) {
@@ -100,6 +119,19 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body: unknown = {}, options?: RequestOptions) => request<T>('POST', path, body, options),
   patch: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
+  delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
+  /** Send a file as the request body (the server checks its type by content). */
+  upload: <T>(path: string, file: File, options?: RequestOptions) =>
+    request<T>(
+      'POST',
+      path,
+      {
+        raw: file,
+        contentType: file.type || 'application/octet-stream',
+        headers: { 'x-filename': encodeURIComponent(file.name) },
+      } satisfies RawBody,
+      options,
+    ),
 };
 
 /** Build a query string from non-empty values. */

@@ -4,10 +4,21 @@
  */
 import type { Role } from '../../shared/roles.ts';
 import type { Settings } from '../../municipalities/settings.ts';
+import type { Suggestion } from '../../routing/service.ts';
 
 export type { AgencyInput, AgencyView } from '../../directory/schema.ts';
 export type { UserView } from '../../users/schema.ts';
 export type { AuditEventView } from '../../audit/service.ts';
+export type { DuplicateCandidate, PersonDetail, PersonSummary } from '../../people/service.ts';
+export type { HouseholdMemberView, HouseholdView } from '../../people/households.ts';
+export type { PatternHint } from '../../people/patterns.ts';
+export type { TimelineEntry } from '../../people/timeline.ts';
+export type { ConsentView } from '../../consents/service.ts';
+export type { ConsentPurpose, ConsentState, ConsentSummary } from '../../consents/summary.ts';
+export type { ConsultationView } from '../../intake/service.ts';
+export type { RoutingRuleView, Suggestion } from '../../routing/service.ts';
+export type { ReferralEventView, ReferralView } from '../../referrals/service.ts';
+export type { NotificationView } from '../../notifications/service.ts';
 export type { Settings };
 
 export type AuthStep = 'done' | 'totp' | 'enroll' | 'password';
@@ -69,4 +80,16 @@ export interface MunicipalityOverview {
   departments: { name: string; note: string | null }[];
   meetingBodies: MeetingBody[];
   placements: Placement[];
+}
+
+/** POST /routing-suggestions */
+export interface RoutingResult {
+  suggestions: Suggestion[];
+  facts: { age: number | null; patterns: string[] };
+}
+
+/** GET /referrals/counts */
+export interface ReferralCounts {
+  inbox: Record<string, number>;
+  outbox: Record<string, number>;
 }

@@ -1,0 +1,259 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, TextArea, type FormErrors } from '../components/forms.tsx';
+import { DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../components/ui.tsx';
+import { api } from '../lib/api.ts';
+import { useApiData } from '../lib/hooks.ts';
+import { useUser } from '../lib/session.tsx';
+import type { ReferralView } from '../lib/types.ts';
+import { dueLabel, ReferralStatus } from './status.tsx';
+
+const CRUMBS = [{ label: 'つなぎ', to: '/referrals' }];
+
+type Pending = 'return' | 'complete' | null;
+
+/** The receiving agency's steps: 受理 / 差戻し (reason required) / 対応開始 / 完了. */
+function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onChanged: (r: ReferralView, message: string) => void }) {
+  const [pending, setPending] = useState<Pending>(null);
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action: 'accept' | 'return' | 'start' | 'complete', body: Record<string, unknown>, message: string) => {
+    setBusy(true);
+    setErrors(null);
+    try {
+      const next = await api.post<ReferralView>(`/api/v1/referrals/${referral.id}/${action}`, body);
+      setPending(null);
+      setNote('');
+      onChanged(next, message);
+    } catch (error) {
+      setErrors(formErrorsFrom(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submitPending = (event: FormEvent) => {
+    event.preventDefault();
+    if (pending === 'return') {
+      if (!note.trim()) {
+        setErrors(clientErrors({ reason: '差戻しの理由を入力してください' }));
+        return;
+      }
+      void run('return', { reason: note.trim() }, 'つなぎを差し戻しました。送付元に通知しました。');
+    } else if (pending === 'complete') {
+      void run('complete', { note: note.trim() || null }, 'つなぎを完了にしました。送付元に通知しました。');
+    }
+  };
+
+  const { status } = referral;
+  if (status === 'completed' || status === 'returned') return null;
+  return (
+    <section className="panel panel--actions" aria-labelledby="referral-actions">
+      <h2 id="referral-actions" className="panel__title">
+        つなぎ先の対応
+      </h2>
+      <ErrorSummary errors={errors} idFor={(f) => (f === 'reason' || f === 'note' ? 'referral-note' : null)} />
+      {pending === null ? (
+        <>
+          <p>
+            {status === 'sent'
+              ? '内容を確認し、受け止められるときは「受理する」を、つなぎ先として適切でないときは理由を添えて「差し戻す」を選んでください。'
+              : status === 'accepted'
+                ? '受理しました。支援を始めたら「対応を開始する」、対応が終わったら「完了にする」を選んでください。'
+                : '対応中です。対応が終わったら、結果を添えて「完了にする」を選んでください。'}
+          </p>
+          <div className="button-row">
+            {status === 'sent' && (
+              <>
+                <button type="button" className="button button--primary" disabled={busy} onClick={() => void run('accept', { version: referral.version }, 'つなぎを受理しました。送付元に通知しました。')}>
+                  受理する
+                </button>
+                <button type="button" className="button button--secondary" disabled={busy} onClick={() => setPending('return')}>
+                  差し戻す
+                </button>
+              </>
+            )}
+            {status === 'accepted' && (
+              <button type="button" className="button button--primary" disabled={busy} onClick={() => void run('start', { version: referral.version }, '対応を開始しました。')}>
+                対応を開始する
+              </button>
+            )}
+            {(status === 'accepted' || status === 'in_progress') && (
+              <button type="button" className={`button button--${status === 'in_progress' ? 'primary' : 'secondary'}`} disabled={busy} onClick={() => setPending('complete')}>
+                完了にする
+              </button>
+            )}
+          </div>
+        </>
+      ) : (
+        <form onSubmit={submitPending} noValidate className="form">
+          <TextArea
+            id="referral-note"
+            label={pending === 'return' ? '差戻しの理由' : '対応の結果'}
+            required={pending === 'return'}
+            hint={
+              pending === 'return'
+                ? '送付元に伝わります。どの機関につなぐとよいかなど、次の行き先がわかるように書いてください。'
+                : '任意。送付元に伝わります（例：介護保険の申請を支援し、ケアマネジャーにつないだ）。'
+            }
+            rows={3}
+            value={note}
+            onChange={setNote}
+            error={fieldError(errors, 'reason') ?? fieldError(errors, 'note')}
+          />
+          <div className="button-row">
+            <button type="submit" className={`button button--${pending === 'return' ? 'danger' : 'primary'}`} disabled={busy}>
+              {pending === 'return' ? '差し戻す' : '完了にする'}
+            </button>
+            <button
+              type="button"
+              className="button button--tertiary"
+              onClick={() => {
+                setPending(null);
+                setErrors(null);
+              }}
+            >
+              やめる
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function ReferralPage() {
+  const { id = '' } = useParams();
+  const user = useUser();
+  const location = useLocation();
+  const { data: r, error, reload, setData } = useApiData<ReferralView>(`/api/v1/referrals/${encodeURIComponent(id)}`);
+  const [flash, setFlash] = useState<string | null>((location.state as { flash?: string } | null)?.flash ?? null);
+
+  if (error) {
+    return (
+      <>
+        <PageHeader title="つなぎの詳細" breadcrumbs={CRUMBS} />
+        <LoadError error={error} onRetry={reload} />
+      </>
+    );
+  }
+  if (!r) {
+    return (
+      <>
+        <PageHeader title="つなぎの詳細" breadcrumbs={CRUMBS} />
+        <Loading />
+      </>
+    );
+  }
+  const receiving = r.toAgency.id === user.agencyId;
+  return (
+    <>
+      <PageHeader
+        title={`つなぎ：${r.chiefComplaint}`}
+        heading={
+          <>
+            <span className="heading-kicker">つなぎ（共通様式）</span>
+            {r.chiefComplaint}
+          </>
+        }
+        breadcrumbs={[{ label: 'つなぎ', to: receiving ? '/referrals' : '/referrals?box=outbox' }]}
+        lead={
+          <span className="detail-lead">
+            <ReferralStatus status={r.status} overdue={r.overdue} />
+            <span>
+              {r.fromAgency.name} → {r.toAgency.name}
+            </span>
+          </span>
+        }
+        actions={
+          <Link to={`/referrals/${r.id}/print`} className="button button--secondary">
+            つなぎシートを印刷
+          </Link>
+        }
+      />
+      {flash && (
+        <Notice tone="success" focus>
+          <p>{flash}</p>
+        </Notice>
+      )}
+      {r.overdue && (
+        <Notice tone="error" title="受理期限を過ぎています">
+          <p>
+            受理期限（{dueLabel(r.dueAt)}）を過ぎても受理・差戻しされていません。
+            {receiving ? '内容を確認して、受理または差戻しをしてください。' : 'つなぎ先に連絡して状況を確認してください。'}
+          </p>
+        </Notice>
+      )}
+      {r.status === 'returned' && r.returnReason && (
+        <Notice tone="warning" title="差し戻されました">
+          <p className="multiline">{r.returnReason}</p>
+        </Notice>
+      )}
+      {receiving && (
+        <ReceiverActions
+          referral={r}
+          onChanged={(next, message) => {
+            setData(next);
+            setFlash(message);
+          }}
+        />
+      )}
+      {!receiving && r.status === 'sent' && (
+        <Notice tone="info">
+          <p>つなぎ先の受理を待っています。受理期限は{dueLabel(r.dueAt)}です。状態が変わると「お知らせ」で通知されます。</p>
+        </Notice>
+      )}
+      <div className="detail-grid">
+        <section className="panel panel--wide" aria-labelledby="referral-form">
+          <h2 id="referral-form" className="panel__title">
+            共通様式
+          </h2>
+          <DataList
+            rows={[
+              { label: '送付元', value: `${r.fromAgency.name}${r.fromUserName ? `｜${r.fromUserName}` : ''}` },
+              { label: 'つなぎ先', value: `${r.toAgency.name}${r.toCoordination ? '（多機関協働へのつなぎ）' : ''}` },
+              {
+                label: '本人',
+                value: r.person ? <Link to={`/persons/${r.person.id}`}>{r.person.displayName}</Link> : '本人を特定しないつなぎ',
+              },
+              { label: '主訴', value: r.chiefComplaint },
+              { label: '相談内容', value: <Multiline text={r.content} /> },
+              { label: 'つなぐ理由', value: <Multiline text={r.reason} /> },
+              { label: '情報共有の同意確認', value: r.consentConfirmed ? '本人の同意を確認済み' : '確認なし（本人を特定しない）' },
+              { label: '送付日時', value: <DateTime value={r.sentAt} /> },
+              { label: '受理期限', value: dueLabel(r.dueAt) },
+              ...(r.completionNote ? [{ label: '対応の結果', value: <Multiline text={r.completionNote} /> }] : []),
+              ...(r.consultationId ? [{ label: '元の相談', value: <Link to={`/consultations/${r.consultationId}`}>相談の記録を開く</Link> }] : []),
+            ]}
+          />
+        </section>
+        <section className="panel panel--wide" aria-labelledby="referral-history">
+          <h2 id="referral-history" className="panel__title">
+            経過
+          </h2>
+          <ol className="history">
+            {r.events.map((e, i) => (
+              <li key={`${e.status}-${i}`} className="history__item">
+                <p className="history__head">
+                  <ReferralStatus status={e.status} />
+                  <DateTime value={e.at} />
+                </p>
+                <p className="history__who">
+                  {e.byAgencyName ?? '—'}
+                  {e.byUserName ? `｜${e.byUserName}` : ''}
+                </p>
+                {e.note && <p className="history__note multiline">{e.note}</p>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+      <p className="back-link">
+        <Link to={receiving ? '/referrals' : '/referrals?box=outbox'}>つなぎの一覧へ戻る</Link>
+      </p>
+    </>
+  );
+}
