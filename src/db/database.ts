@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Data folder of the embedded database; `memory://` for a throw-away one. */
   dataDir?: string | undefined;
+  /** A dump of a data folder (PGlite dumpDataDir) to start a `memory://` database from, e.g. a migrated template in tests. */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
 }
 
@@ -53,6 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, {
     extensions: { pg_trgm },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {
       [INT8_OID]: (v: string) => Number(v),
       [NUMERIC_OID]: (v: string) => Number(v),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { beforeAll, beforeEach, afterAll, inject } from 'vitest';
@@ -126,7 +127,8 @@ async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Client) => P
 
 async function openTestDatabase(kind: DatabaseKind): Promise<OpenedDatabase> {
   if (kind === 'pglite') {
-    const handle = await openDatabase({ dataDir: 'memory://' });
+    // Start from the migrated data folder the global setup dumped (skips initdb); migrating again is a no-op check.
+    const handle = await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
     await migrateToLatest(handle.db);
     return { handle, drop: async () => {} };
   }

@@ -15,5 +15,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** null when the PostgreSQL binaries are missing (local runs only; CI fails instead). */
     postgres: ProvidedPostgres | null;
+    /** A file holding a migrated PGlite data folder (dumpDataDir) to start each test database from. */
+    pgliteTemplate: string;
   }
 }
