@@ -33,8 +33,13 @@ function userOf(scope: Scope) {
   return scope.ctx;
 }
 
+/**
+ * The consent history of a person. An agency that only received a referral
+ * sees the current version of each purpose (what it may rely on), without
+ * notes, withdrawal reasons or the scanned form; the full history needs full access.
+ */
 export async function listConsents(scope: Scope, personId: string): Promise<ConsentView[]> {
-  await requirePersonAccess(scope, personId);
+  const access = await requirePersonAccess(scope, personId);
   const rows = await scope.trx
     .selectFrom('consents as k')
     .leftJoin('users as u', (j) => j.onRef('u.id', '=', 'k.obtained_by_user_id').onRef('u.municipality_id', '=', 'k.municipality_id'))
@@ -82,7 +87,7 @@ export async function listConsents(scope: Scope, personId: string): Promise<Cons
   const latest = new Map<string, number>();
   for (const r of rows) latest.set(r.purpose, Math.max(latest.get(r.purpose) ?? 0, r.version_no));
   scope.audit('consent.read', { targetType: 'person', targetId: personId, subjectPersonId: personId });
-  return rows.map((r) => ({
+  const views: ConsentView[] = rows.map((r) => ({
     id: r.id,
     personId: r.person_id,
     versionNo: r.version_no,
@@ -102,6 +107,8 @@ export async function listConsents(scope: Scope, personId: string): Promise<Cons
     current: latest.get(r.purpose) === r.version_no,
     createdAt: new Date(r.created_at).toISOString(),
   }));
+  if (access.level === 'full') return views;
+  return views.filter((v) => v.current).map((v) => ({ ...v, note: null, withdrawnReason: null, document: null }));
 }
 
 export async function recordConsent(scope: Scope, input: ConsentInput): Promise<ConsentView[]> {

@@ -216,7 +216,8 @@ export async function createConsultation(scope: Scope, input: ConsultationInput)
         kind: 'urgent_consultation',
         dedupeKey: `urgent:${id}`,
         title: `緊急の相談を受け付けました（${flags}）`,
-        body: `${agency?.name ?? '受付機関'}の${ctx.name}さんが「${input.chiefComplaint.slice(0, 60)}」の相談を受け付けました。至急、受付機関と連絡を取り、状況を確認してください。`,
+        // No free text here: the chief complaint may name people, and this goes to every coordinator.
+        body: `${agency?.name ?? '受付機関'}の${ctx.name}さんが緊急の兆候（${flags}）のある相談を受け付けました。至急、受付機関と連絡を取り、状況を確認してください。`,
         link: `/consultations/${id}`,
       });
     }

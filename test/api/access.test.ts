@@ -243,6 +243,12 @@ describe.each(DATABASE_KINDS)('consent-aware access to people (%s)', (kind) => {
     expect((await c.agent.get(`/api/v1/persons/${other.id}`)).statusCode).toBe(404);
     // C finds the person in its search (a received referral makes them visible).
     expect(json(await c.agent.get(`/api/v1/persons?q=${encodeURIComponent('へんみ')}`)).items.map((i: { id: string }) => i.id)).toEqual([p.personId]);
+    // Consent: C sees the current version of each purpose only, without notes or the scanned form.
+    const consents = json(await c.agent.get(`/api/v1/persons/${p.personId}/consents`)).items as { current: boolean; note: string | null; document: unknown }[];
+    expect(consents.length).toBeGreaterThan(0);
+    expect(consents.every((k) => k.current && k.note === null && k.document === null)).toBe(true);
+    const full = json(await a.agent.get(`/api/v1/persons/${p.personId}/consents`)).items as { current: boolean }[];
+    expect(full.some((k) => !k.current)).toBe(true);
   });
 
   it('a returned referral gives no access', async () => {
