@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Database } from '../db/types.ts';
 import { forbidden } from '../server/errors.ts';
 import { appendAudit, entryFor, writeAudit, type AuditEntry, type Outcome } from './audit.ts';
-import type { AccessContext } from './context.ts';
+import type { AccessContext, UserContext } from './context.ts';
 import { ACTION_LABELS, decide, type Action } from './policy.ts';
 
 /**
@@ -111,4 +111,10 @@ function stripNulls(target: AccessDenied['target']): RunOptions {
   if (target.targetId) out.targetId = target.targetId;
   if (target.subjectPersonId) out.subjectPersonId = target.subjectPersonId;
   return out;
+}
+
+/** The acting user of a scope; refuses the system context (the CLI has no agency and no personal data). */
+export function requireUser(scope: Scope): UserContext {
+  if (scope.ctx.kind !== 'user') scope.deny('system context has no agency');
+  return scope.ctx;
 }

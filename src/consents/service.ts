@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Scope } from '../access/gateway.ts';
+import { requireUser, type Scope } from '../access/gateway.ts';
 import { requirePersonAccess } from '../people/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -28,9 +28,69 @@ export interface ConsentView {
   createdAt: string;
 }
 
-function userOf(scope: Scope) {
-  if (scope.ctx.kind !== 'user') scope.deny('system context has no agency');
-  return scope.ctx;
+/** Validate that listed agencies belong to the municipality (deduplicated). */
+export async function checkConsentAgencies(scope: Scope, agencyIds: readonly string[], field: string): Promise<string[]> {
+  const unique = [...new Set(agencyIds)];
+  if (unique.length === 0) return unique;
+  const found = await scope.trx
+    .selectFrom('agencies')
+    .select('id')
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', 'in', unique)
+    .execute();
+  if (found.length !== unique.length) throw invalid({ [field]: '情報提供先の機関：この自治体の機関から選んでください' });
+  return unique;
+}
+
+export interface ConsentVersion {
+  personId: string;
+  purpose: ConsentPurpose;
+  decision: 'granted' | 'refused';
+  scopeKind: 'all' | 'listed';
+  agencyIds: string[];
+  consentedOn: string;
+  method: string;
+  note: string | null;
+}
+
+/** Add a new version of a person's consent for one purpose (the previous versions stay as history). */
+export async function insertConsentVersion(scope: Scope, v: ConsentVersion): Promise<string> {
+  const ctx = requireUser(scope);
+  const last = await scope.trx
+    .selectFrom('consents')
+    .select(({ fn }) => fn.max('version_no').as('v'))
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('person_id', '=', v.personId)
+    .where('purpose', '=', v.purpose)
+    .executeTakeFirst();
+  const id = newId();
+  const granted = v.decision === 'granted';
+  await scope.trx
+    .insertInto('consents')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      person_id: v.personId,
+      version_no: Number(last?.v ?? 0) + 1,
+      purpose: v.purpose,
+      decision: v.decision,
+      scope_kind: granted ? v.scopeKind : 'all',
+      agency_ids: granted && v.scopeKind === 'listed' ? v.agencyIds : [],
+      consented_on: v.consentedOn,
+      method: v.method,
+      obtained_by_user_id: ctx.userId,
+      obtained_by_agency_id: ctx.agencyId,
+      note: v.note,
+      document_id: null,
+    })
+    .execute();
+  scope.audit('consent.record', {
+    targetType: 'consent',
+    targetId: id,
+    subjectPersonId: v.personId,
+    details: { purpose: v.purpose, decision: v.decision, scope: granted ? v.scopeKind : null, agencies: v.agencyIds.length },
+  });
+  return id;
 }
 
 /**
@@ -112,56 +172,24 @@ export async function listConsents(scope: Scope, personId: string): Promise<Cons
 }
 
 export async function recordConsent(scope: Scope, input: ConsentInput): Promise<ConsentView[]> {
-  const ctx = userOf(scope);
   await requirePersonAccess(scope, input.personId, 'full');
-  const agencyIds = input.decision === 'granted' && input.scopeKind === 'listed' ? [...new Set(input.agencyIds)] : [];
-  if (agencyIds.length) {
-    const found = await scope.trx
-      .selectFrom('agencies')
-      .select('id')
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('id', 'in', agencyIds)
-      .execute();
-    if (found.length !== agencyIds.length) throw invalid({ agencyIds: '情報提供先の機関：この自治体の機関から選んでください' });
-  }
-  const last = await scope.trx
-    .selectFrom('consents')
-    .select(({ fn }) => fn.max('version_no').as('v'))
-    .where('municipality_id', '=', scope.municipalityId)
-    .where('person_id', '=', input.personId)
-    .where('purpose', '=', input.purpose)
-    .executeTakeFirst();
-  const id = newId();
-  await scope.trx
-    .insertInto('consents')
-    .values({
-      municipality_id: scope.municipalityId,
-      id,
-      person_id: input.personId,
-      version_no: Number(last?.v ?? 0) + 1,
-      purpose: input.purpose,
-      decision: input.decision,
-      scope_kind: input.decision === 'granted' ? input.scopeKind : 'all',
-      agency_ids: agencyIds,
-      consented_on: input.consentedOn!,
-      method: input.method,
-      obtained_by_user_id: ctx.userId,
-      obtained_by_agency_id: ctx.agencyId,
-      note: input.note || null,
-      document_id: null,
-    })
-    .execute();
-  scope.audit('consent.record', {
-    targetType: 'consent',
-    targetId: id,
-    subjectPersonId: input.personId,
-    details: { purpose: input.purpose, decision: input.decision, scope: input.scopeKind, agencies: agencyIds.length },
+  const listed = input.decision === 'granted' && input.scopeKind === 'listed';
+  const agencyIds = listed ? await checkConsentAgencies(scope, input.agencyIds, 'agencyIds') : [];
+  await insertConsentVersion(scope, {
+    personId: input.personId,
+    purpose: input.purpose,
+    decision: input.decision,
+    scopeKind: input.scopeKind,
+    agencyIds,
+    consentedOn: input.consentedOn!,
+    method: input.method,
+    note: input.note || null,
   });
   return listConsents(scope, input.personId);
 }
 
 export async function withdrawConsent(scope: Scope, consentId: string, withdrawnOn: string, reason: string | null): Promise<ConsentView[]> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   const row = await scope.trx
     .selectFrom('consents')
     .selectAll()
@@ -195,7 +223,7 @@ export async function withdrawConsent(scope: Scope, consentId: string, withdrawn
 }
 
 export async function attachDocument(scope: Scope, consentId: string, body: unknown, filename: string): Promise<ConsentView[]> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   if (!Buffer.isBuffer(body) || body.length === 0) {
     throw new AppError(400, 'bad_request', 'ファイルが送信されていません。PDF・JPEG・PNG のいずれかを送ってください。');
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Scope } from '../access/gateway.ts';
+import { requireUser, type Scope } from '../access/gateway.ts';
+import { checkConsentAgencies, insertConsentVersion } from '../consents/service.ts';
 import { visibleConsultationPredicate } from '../access/person-access.ts';
 import { notify } from '../notifications/service.ts';
 import { createPerson, displayName, requirePersonAccess } from '../people/service.ts';
@@ -32,11 +33,6 @@ export interface ConsultationView {
   consentStatus: string;
   version: number;
   referrals: { id: string; toAgencyName: string; status: string; statusLabel: string; sentAt: string }[];
-}
-
-function userOf(scope: Scope) {
-  if (scope.ctx.kind !== 'user') scope.deny('system context has no agency');
-  return scope.ctx;
 }
 
 function baseQuery(scope: Scope) {
@@ -105,7 +101,7 @@ function toView(r: Row, referrals: ConsultationView['referrals'] = []): Consulta
 }
 
 export async function createConsultation(scope: Scope, input: ConsultationInput): Promise<ConsultationView> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   let personId = input.personId ?? null;
   if (input.newPerson) {
     const created = await createPerson(scope, input.newPerson);
@@ -126,16 +122,7 @@ export async function createConsultation(scope: Scope, input: ConsultationInput)
       : null;
     if (!member) throw invalid({ householdId: '世帯：本人が世帯員になっている世帯を選んでください' });
   }
-  const agencyIds = input.consent?.scopeKind === 'listed' ? [...new Set(input.consent.agencyIds)] : [];
-  if (agencyIds.length) {
-    const found = await scope.trx
-      .selectFrom('agencies')
-      .select('id')
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('id', 'in', agencyIds)
-      .execute();
-    if (found.length !== agencyIds.length) throw invalid({ 'consent.agencyIds': '情報提供先の機関：この自治体の機関から選んでください' });
-  }
+  const agencyIds = input.consent?.scopeKind === 'listed' ? await checkConsentAgencies(scope, input.consent.agencyIds, 'consent.agencyIds') : [];
   const id = newId();
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
   const urgency = input.urgentFlags.length ? '緊急' : input.urgency;
@@ -171,34 +158,16 @@ export async function createConsultation(scope: Scope, input: ConsultationInput)
     const decision = input.consentStatus === 'あり' ? 'granted' : 'refused';
     const day = new Date(receivedAt.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
     for (const purpose of input.consent.purposes) {
-      const last = await scope.trx
-        .selectFrom('consents')
-        .select(({ fn }) => fn.max('version_no').as('v'))
-        .where('municipality_id', '=', scope.municipalityId)
-        .where('person_id', '=', personId)
-        .where('purpose', '=', purpose)
-        .executeTakeFirst();
-      const consentId = newId();
-      await scope.trx
-        .insertInto('consents')
-        .values({
-          municipality_id: scope.municipalityId,
-          id: consentId,
-          person_id: personId,
-          version_no: Number(last?.v ?? 0) + 1,
-          purpose,
-          decision,
-          scope_kind: decision === 'granted' ? input.consent.scopeKind : 'all',
-          agency_ids: decision === 'granted' ? agencyIds : [],
-          consented_on: day,
-          method: input.consent.method,
-          obtained_by_user_id: ctx.userId,
-          obtained_by_agency_id: ctx.agencyId,
-          note: '相談受付時に確認',
-          document_id: null,
-        })
-        .execute();
-      scope.audit('consent.record', { targetType: 'consent', targetId: consentId, subjectPersonId: personId, details: { purpose, decision } });
+      await insertConsentVersion(scope, {
+        personId,
+        purpose,
+        decision,
+        scopeKind: input.consent.scopeKind,
+        agencyIds,
+        consentedOn: day,
+        method: input.consent.method,
+        note: '相談受付時に確認',
+      });
     }
   }
 
@@ -275,7 +244,7 @@ export async function listConsultations(
   scope: Scope,
   query: { personId?: string | undefined; scope: 'mine' | 'visible'; urgentOnly?: 'true' | 'false' | undefined; limit: number; cursor?: string | undefined },
 ): Promise<Page<ConsultationView>> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   let q = baseQuery(scope);
   q = query.scope === 'mine' ? q.where('c.agency_id', '=', ctx.agencyId) : q.where(visibleConsultationPredicate(scope.ctx, 'c'));
   if (query.personId) q = q.where('c.person_id', '=', query.personId);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Scope } from '../access/gateway.ts';
+import { requireUser, type Scope } from '../access/gateway.ts';
 import { consentCovers, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { notify } from '../notifications/service.ts';
@@ -41,11 +41,6 @@ export interface ReferralView {
   completionNote: string | null;
   version: number;
   events: ReferralEventView[];
-}
-
-function userOf(scope: Scope) {
-  if (scope.ctx.kind !== 'user') scope.deny('system context has no agency');
-  return scope.ctx;
 }
 
 /** The agency that receives referrals "to the coordinators" (多機関協働). */
@@ -128,7 +123,7 @@ function toView(r: Row, events: ReferralEventView[] = []): ReferralView {
 }
 
 async function addEvent(scope: Scope, referralId: string, status: string, note: string | null) {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   const last = await scope.trx
     .selectFrom('referral_events')
     .select(({ fn }) => fn.max('seq').as('s'))
@@ -175,7 +170,7 @@ async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
 }
 
 export async function createReferral(scope: Scope, input: ReferralInput): Promise<ReferralView> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   const toAgencyId = input.toCoordination ? await coordinationAgency(scope) : input.toAgencyId!;
   const target = await scope.trx
     .selectFrom('agencies')
@@ -290,7 +285,7 @@ export async function listReferrals(
   scope: Scope,
   query: { box: 'inbox' | 'outbox'; status?: string | undefined; personId?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<Page<ReferralView> & { counts: Record<string, number> }> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   const column = query.box === 'inbox' ? 'r.to_agency_id' : 'r.from_agency_id';
   let q = baseQuery(scope).where(column, '=', ctx.agencyId);
   if (query.status) q = q.where('r.status', '=', query.status);
@@ -311,19 +306,27 @@ export async function listReferrals(
 
 /** Inbox and outbox counts per status, plus overdue, for the user's agency. */
 export async function referralCounts(scope: Scope): Promise<{ inbox: Record<string, number>; outbox: Record<string, number> }> {
-  const ctx = userOf(scope);
-  const rows = await scope.trx
-    .selectFrom('referrals as r')
-    .select([
-      sql<string>`case when r.to_agency_id = ${ctx.agencyId}::uuid then 'inbox' else 'outbox' end`.as('box'),
-      'r.status',
-      sql<number>`count(*)`.as('n'),
-      sql<number>`count(*) filter (where r.status = 'sent' and r.due_at < now())`.as('overdue'),
-    ])
-    .where('r.municipality_id', '=', scope.municipalityId)
-    .where((eb) => eb.or([eb('r.to_agency_id', '=', ctx.agencyId), eb('r.from_agency_id', '=', ctx.agencyId)]))
-    .groupBy(['box', 'r.status'])
-    .execute();
+  const ctx = requireUser(scope);
+  // One aggregate per box, so each reads only its covering index (referrals_inbox,
+  // referrals_outbox): a referral to the agency is in its inbox, one from it to
+  // another agency in its outbox.
+  const box = (which: 'inbox' | 'outbox') => {
+    const q = scope.trx
+      .selectFrom('referrals as r')
+      .select([
+        sql<string>`${which}::text`.as('box'),
+        'r.status',
+        sql<number>`count(*)`.as('n'),
+        sql<number>`count(*) filter (where r.status = 'sent' and r.due_at < now())`.as('overdue'),
+      ])
+      .where('r.municipality_id', '=', scope.municipalityId);
+    return (
+      which === 'inbox'
+        ? q.where('r.to_agency_id', '=', ctx.agencyId)
+        : q.where('r.from_agency_id', '=', ctx.agencyId).where('r.to_agency_id', '<>', ctx.agencyId)
+    ).groupBy('r.status');
+  };
+  const rows = await box('inbox').unionAll(box('outbox')).execute();
   const empty = () => ({ sent: 0, accepted: 0, returned: 0, in_progress: 0, completed: 0, overdue: 0, open: 0 });
   const result = { inbox: empty(), outbox: empty() } as { inbox: Record<string, number>; outbox: Record<string, number> };
   for (const r of rows) {
@@ -350,7 +353,7 @@ export async function transitionReferral(
   action: Transition,
   options: { note?: string | null | undefined; version?: number | undefined } = {},
 ): Promise<ReferralView> {
-  const ctx = userOf(scope);
+  const ctx = requireUser(scope);
   const row = await scope.trx
     .selectFrom('referrals')
     .selectAll()
