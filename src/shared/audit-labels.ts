@@ -73,6 +73,7 @@ const FIXED_REASONS: Record<string, string> = {
   'no access': '閲覧・操作の根拠なし（同意・つなぎ・登録のいずれもない）',
   'referral access only': 'つなぎによる限定的な閲覧のみ',
   'emergency access': '緊急時の閲覧',
+  'urgent consultation: protection of life or body': '緊急の相談（生命・身体の保護のため）',
 };
 
 const STEPS: Record<string, string> = {

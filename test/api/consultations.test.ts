@@ -143,11 +143,28 @@ describe.each(DATABASE_KINDS)('consultations (%s)', (kind) => {
     expect(json(await secretariat.get('/api/v1/notifications?unreadOnly=true')).items.some((n: { link: string }) => n.link === `/consultations/${id}`)).toBe(true);
     // A clerk of another window is not alerted.
     expect(json(await other.get('/api/v1/notifications')).items.some((n: { link: string }) => n.link === `/consultations/${id}`)).toBe(false);
+    // The alerted roles can open the urgent consultation (life or body protection), audited with that basis;
+    // the clerk of another window still cannot, and a 至急 one stays closed to them.
+    for (const agent of [coordinator, secretariat]) {
+      const opened = await agent.get(`/api/v1/consultations/${id}`);
+      expect(opened.statusCode, opened.body).toBe(200);
+      expect(json(opened).chiefComplaint).toBe('死にたいと話している');
+    }
+    expect((await other.get(`/api/v1/consultations/${id}`)).statusCode).toBe(404);
+    const basis = await t.db
+      .selectFrom('audit_events')
+      .select(['reason'])
+      .where('action', '=', 'consultation.read')
+      .where('target_id', '=', id)
+      .where('outcome', '=', 'success')
+      .execute();
+    expect(basis.map((b) => b.reason)).toContain('urgent consultation: protection of life or body');
     // Urgency chosen by hand alerts too; 至急 does not.
     const manual = json(await clerk.post('/api/v1/consultations', { ...ANONYMOUS, urgency: '緊急', chiefComplaint: '暴力から逃げてきた' }));
     expect(json(await coordinator.get('/api/v1/notifications')).items.some((n: { link: string }) => n.link === `/consultations/${manual.id}`)).toBe(true);
     const soon = json(await clerk.post('/api/v1/consultations', { ...ANONYMOUS, urgency: '至急' }));
     expect(json(await coordinator.get('/api/v1/notifications')).items.some((n: { link: string }) => n.link === `/consultations/${soon.id}`)).toBe(false);
+    expect((await coordinator.get(`/api/v1/consultations/${soon.id}`)).statusCode).toBe(404);
     const urgentOnly = json(await clerk.get('/api/v1/consultations?scope=mine&urgentOnly=true&limit=100')).items.map((c: { id: string }) => c.id);
     expect(urgentOnly).toEqual(expect.arrayContaining([id, manual.id, soon.id]));
     expect(urgentOnly.every((cid: string) => [id, manual.id, soon.id].includes(cid))).toBe(true);
