@@ -14,6 +14,14 @@ import type { AccessContext } from './context.ts';
  *
  * The same rules exist twice: as SQL predicates (lists and search filter in
  * SQL, so nothing leaks) and as a per-person decision with reasons.
+ *
+ * In the person predicates, `offset 0` (which changes no result) makes
+ * PostgreSQL check the agency's consultations and received referrals person
+ * by person, through the (municipality_id, person_id) indexes. Without it the
+ * planner may instead hash every consultation or referral of the agency on
+ * each query: tens of thousands of rows for a busy window at 200,000 people,
+ * a cost that grows with the agency's history however few people the list
+ * shows (bench/RESULTS.md).
  */
 export type PersonAccessLevel = 'full' | 'referral';
 
@@ -50,7 +58,8 @@ export function fullAccessPredicate(ctx: AccessContext, p = 'p'): Expression<Sql
     ${sql.ref(`${p}.registered_by_agency_id`)} = ${agencyId}::uuid
     or exists (select 1 from consultations c
                where c.municipality_id = ${sql.ref(`${p}.municipality_id`)} and c.person_id = ${sql.ref(`${p}.id`)}
-                 and c.agency_id = ${agencyId}::uuid)
+                 and c.agency_id = ${agencyId}::uuid
+               offset 0)
     or ${consentCovers(p, 'agency_sharing', agencyId)}
     or exists (select 1 from emergency_grants g
                where g.municipality_id = ${sql.ref(`${p}.municipality_id`)} and g.person_id = ${sql.ref(`${p}.id`)}
@@ -66,7 +75,8 @@ export function visiblePersonPredicate(ctx: AccessContext, p = 'p'): Expression<
     ${fullAccessPredicate(ctx, p)}
     or exists (select 1 from referrals r
                where r.municipality_id = ${sql.ref(`${p}.municipality_id`)} and r.person_id = ${sql.ref(`${p}.id`)}
-                 and r.to_agency_id = ${agencyId}::uuid and r.status <> 'returned')
+                 and r.to_agency_id = ${agencyId}::uuid and r.status <> 'returned'
+               offset 0)
   )`;
 }
 

@@ -8,6 +8,7 @@ import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
 import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
 import * as auditTruncateGuard from './migrations/20261123T1700_audit_truncate_guard.ts';
+import * as searchIndexes from './migrations/20261124T0900_search_indexes.ts';
 
 export type Db = Kysely<Database>;
 
@@ -70,6 +71,7 @@ const migrations: Record<string, Migration> = {
   '20261123T1500_foundation': foundation,
   '20261123T1600_people_intake': peopleIntake,
   '20261123T1700_audit_truncate_guard': auditTruncateGuard,
+  '20261124T0900_search_indexes': searchIndexes,
 };
 
 class StaticProvider implements MigrationProvider {
