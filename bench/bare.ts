@@ -1,9 +1,47 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type CompiledQuery,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from '../src/db/pglite-dialect.ts';
 import type { Database } from '../src/db/types.ts';
+
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release)\b/i;
+
+class CapturedRollback extends Error {}
+
+/** Throws (rolling the transaction back) once the audit chain head has been updated. */
+class RollbackAfterAudit implements KyselyPlugin {
+  private readonly auditUpdates = new WeakSet<object>();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const node = args.node;
+    if (node.kind === 'UpdateQueryNode' && JSON.stringify(node.table).includes('"audit_chains"')) this.auditUpdates.add(args.queryId);
+    return node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.auditUpdates.has(args.queryId)) throw new CapturedRollback();
+    return args.result;
+  }
+}
+
+/** int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings: as src/db/database.ts configures them. */
+const TEXT_PARSERS: Record<number, (value: string) => unknown> = {
+  20: (v) => Number(v),
+  1700: (v) => Number(v),
+  1082: (v) => v,
+};
 
 /**
  * A database connection of the bench's own, to time the SQL the services
@@ -29,17 +67,28 @@ export class BareDb {
 
   static async open(where: { url?: string | undefined; dataDir?: string | undefined }): Promise<BareDb> {
     if (where.url) {
-      // One connection, like one request's worth of work on the server's pool.
-      const pool = new pg.Pool({ connectionString: where.url, max: 1 });
+      // One connection, like one request's worth of work on the server's pool,
+      // with the server's type parsers (src/db/database.ts), so service code
+      // run through `capture` reads rows exactly as it does in the server.
+      const types = {
+        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+          TEXT_PARSERS[oid] ?? (format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid, 'text')),
+      };
+      const pool = new pg.Pool({ connectionString: where.url, max: 1, types: types as pg.CustomTypesConfig });
       return new BareDb('postgres', new PostgresDialect({ pool }));
     }
     if (!where.dataDir) throw new Error('BareDb needs a url or a dataDir');
-    const pglite = await PGlite.create(where.dataDir, { extensions: { pg_trgm } });
+    const pglite = await PGlite.create(where.dataDir, { extensions: { pg_trgm }, parsers: TEXT_PARSERS });
     return new BareDb('pglite', new PGliteDialect(pglite));
   }
 
   /** Run `fn` and return the SELECT statements it sent, in order. */
   async capture(fn: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
+    return (await this.captureAll(fn)).filter((q) => /^\s*select\b/i.test(q.sql));
+  }
+
+  /** Run `fn` and return every statement it sent (without transaction control), in order. */
+  async captureAll(fn: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
     const captured: CompiledQuery[] = [];
     this.capturing = captured;
     try {
@@ -47,7 +96,40 @@ export class BareDb {
     } finally {
       this.capturing = null;
     }
-    return captured.filter((q) => /^\s*select\b/i.test(q.sql));
+    return captured.filter((q) => !TRANSACTION_CONTROL.test(q.sql));
+  }
+
+  /**
+   * Like captureAll for a write through the gateway, but nothing is kept:
+   * the gateway's transaction is rolled back right after its last statement
+   * (the audit chain head update), so the captured INSERTs can be replayed
+   * with replayRolledBack as often as needed without key conflicts.
+   */
+  async captureWrite(fn: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
+    const plugin = new RollbackAfterAudit();
+    const captured: CompiledQuery[] = [];
+    this.capturing = captured;
+    try {
+      await fn(this.db.withPlugin(plugin));
+      throw new Error('captureWrite: the gateway never updated the audit chain head');
+    } catch (error) {
+      if (!(error instanceof CapturedRollback)) throw error;
+    } finally {
+      this.capturing = null;
+    }
+    return captured.filter((q) => !TRANSACTION_CONTROL.test(q.sql));
+  }
+
+  /** Replay statements in one transaction and roll it back (a write measured without keeping it). */
+  async replayRolledBack(queries: readonly CompiledQuery[]): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const q of queries) await trx.executeQuery(q);
+        throw new CapturedRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof CapturedRollback)) throw error;
+    }
   }
 
   async exec(query: CompiledQuery): Promise<number> {

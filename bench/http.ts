@@ -11,6 +11,8 @@ export interface HttpResponse {
 export class HttpClient {
   readonly agent: http.Agent;
   cookie: string | null = null;
+  /** Sent as x-csrf-token on every request that changes state (the login answer carries it). */
+  csrfToken: string | null = null;
 
   constructor(
     readonly port: number,
@@ -32,6 +34,7 @@ export class HttpClient {
           headers: {
             accept: 'application/json',
             ...(this.cookie ? { cookie: this.cookie } : {}),
+            ...(this.csrfToken && method !== 'GET' && method !== 'HEAD' ? { 'x-csrf-token': this.csrfToken } : {}),
             ...(payload !== undefined
               ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
               : {}),

@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { sql, type Insertable } from 'kysely';
 import { Gateway } from '../src/access/gateway.ts';
 import type { SystemContext } from '../src/access/context.ts';
-import { migrateToLatest, openDatabase, type DatabaseOptions } from '../src/db/database.ts';
+import { migrateToLatest, openDatabase, type DatabaseOptions, type Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/types.ts';
 import { agencySearchText } from '../src/directory/search-text.ts';
 import { listAgencies } from '../src/directory/service.ts';
+import { generateDemoData, type GenerateResult } from '../src/demo/generator.ts';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { newId } from '../src/shared/ids.ts';
 import type { Role } from '../src/shared/roles.ts';
@@ -13,7 +14,9 @@ import { createUser } from '../src/users/service.ts';
 
 /**
  * Seeds a benchmark database: the preset (via the server's own bootstrap),
- * a few thousand fictional agencies built from name parts, and staff users.
+ * the fictional people, households, consultations, consents and referrals
+ * of src/demo/generator.ts on the preset's agencies, a few thousand
+ * fictional agencies built from name parts, and staff users.
  * Every name, address and phone number here is made up.
  */
 
@@ -148,6 +151,34 @@ export interface StaffUser {
   role: Role;
 }
 
+/** A user the bench signs in as, with what the bare-SQL replay needs to act as them. */
+export interface BenchUser extends StaffUser {
+  userId: string;
+  name: string;
+  agencyId: string;
+  agencyName: string;
+}
+
+/** What the person, intake and referral measurements use (all from the generated data). */
+export interface PeopleSeed {
+  generated: GenerateResult;
+  generateMs: number;
+  /** Intake clerk of the window that registered the most people. */
+  clerk: BenchUser;
+  /** People that window registered. */
+  clerkRegistered: number;
+  /** Coordinator of the agency that receives the referrals "to the coordinators" (多機関協働). */
+  coordinator: BenchUser;
+  /** Referrals in the coordinators' inbox. */
+  inboxSize: number;
+  /** People the clerk may open: half registered by the clerk's window, half visible through consent. */
+  visiblePersonIds: string[];
+  /** Birth dates of visible people (each finds someone). */
+  birthDates: string[];
+  /** Phone fragments as typed: the last four digits (下4桁) or the start of a mobile number. */
+  phoneFragments: string[];
+}
+
 export interface SeedResult {
   municipalityId: string;
   agencies: number;
@@ -156,6 +187,9 @@ export interface SeedResult {
   sampleIds: string[];
   /** Mean in-process listAgencies time over the search terms, as inserted and after VACUUM ANALYZE. */
   serviceSearchMeanMs: { beforeMaintenance: number; afterMaintenance: number };
+  people: PeopleSeed;
+  /** VACUUM ANALYZE after seeding (PGlite never autovacuums). */
+  vacuumMs: number;
 }
 
 export const STAFF_PASSWORD = 'bench-staff-pass-2026';
@@ -169,12 +203,25 @@ const STAFF: readonly { loginId: string; name: string; role: Role }[] = [
 
 /**
  * Open the database, migrate, run the server's first-start bootstrap with
- * the preset, insert the fictional directory and staff users, VACUUM
+ * the preset, generate `population` people with their records on the
+ * preset's agencies, insert the fictional directory and staff users, VACUUM
  * ANALYZE, close. Runs before the server starts (PGlite allows one opener).
+ *
+ * People are generated before the fictional agencies exist, so they are
+ * spread over the preset's ~24 windows as in a real municipality (thousands
+ * of people per window at 200,000), not thinly over 2,000 made-up ones.
  */
 export async function seedDatabase(
   where: DatabaseOptions,
-  options: { preset: string; adminPassword: string; agencies: number; searchTerms: readonly string[] },
+  options: {
+    preset: string;
+    adminPassword: string;
+    agencies: number;
+    searchTerms: readonly string[];
+    population: number;
+    generatorSeed: number;
+    onProgress?: (message: string) => void;
+  },
 ): Promise<SeedResult> {
   const handle = await openDatabase(where);
   try {
@@ -187,6 +234,21 @@ export async function seedDatabase(
       .where('login_id', '=', 'admin')
       .executeTakeFirstOrThrow();
     const municipalityId = admin.municipality_id;
+
+    const generateStarted = performance.now();
+    let lastReport = 0;
+    const generated = await generateDemoData(db, {
+      municipalityId,
+      population: options.population,
+      years: 5,
+      seed: options.generatorSeed,
+      onProgress: (stage, done, total) => {
+        if (performance.now() - lastReport < 15_000) return;
+        lastReport = performance.now();
+        options.onProgress?.(`generating: ${stage} ${done.toLocaleString('en')}/${total.toLocaleString('en')}`);
+      },
+    });
+    const generateMs = Math.round(performance.now() - generateStarted);
 
     const rows = fictionalAgencies(municipalityId, options.agencies);
     for (let i = 0; i < rows.length; i += 250) {
@@ -223,21 +285,119 @@ export async function seedDatabase(
     };
     await timeSearch(); // warm-up
     const beforeMaintenance = await timeSearch();
+    const vacuumStarted = performance.now();
     await sql`vacuum analyze`.execute(db);
+    const vacuumMs = Math.round(performance.now() - vacuumStarted);
     const afterMaintenance = await timeSearch();
     const total = await db
       .selectFrom('agencies')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('municipality_id', '=', municipalityId)
       .executeTakeFirstOrThrow();
+    const people = await peopleSeed(db, gateway, ctx, municipalityId, generated, generateMs);
     return {
       municipalityId,
       agencies: Number(total.n),
       staff,
       sampleIds: activeRows.slice(0, 100).map((r) => r.id),
       serviceSearchMeanMs: { beforeMaintenance, afterMaintenance },
+      people,
+      vacuumMs,
     };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The users and samples of the person measurements: a new intake clerk at
+ * the window that registered the most people and a new coordinator at the
+ * agency that receives the coordinators' referrals (the generator's staff
+ * accounts have passwords nobody knows), and people the clerk may open.
+ */
+async function peopleSeed(
+  db: Db,
+  gateway: Gateway,
+  ctx: SystemContext,
+  municipalityId: string,
+  generated: GenerateResult,
+  generateMs: number,
+): Promise<PeopleSeed> {
+  const busiest = await db
+    .selectFrom('persons')
+    .select(['registered_by_agency_id as agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('municipality_id', '=', municipalityId)
+    .groupBy('registered_by_agency_id')
+    .orderBy('n', 'desc')
+    .orderBy('registered_by_agency_id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const coordination = await db
+    .selectFrom('referrals')
+    .select(['to_agency_id as agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('municipality_id', '=', municipalityId)
+    .where('to_coordination', '=', true)
+    .groupBy('to_agency_id')
+    .orderBy('n', 'desc')
+    .orderBy('to_agency_id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const inbox = await db
+    .selectFrom('referrals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('municipality_id', '=', municipalityId)
+    .where('to_agency_id', '=', coordination.agency_id)
+    .executeTakeFirstOrThrow();
+
+  const makeUser = async (loginId: string, name: string, role: Role, agencyId: string): Promise<BenchUser> => {
+    const created = await gateway.run(ctx, 'users.write', (scope) =>
+      createUser(scope, { loginId, name, role, agencyId, password: STAFF_PASSWORD }, { mustChange: false }),
+    );
+    return { loginId, password: STAFF_PASSWORD, role, userId: created.user.id, name, agencyId, agencyName: created.user.agencyName };
+  };
+  const clerk = await makeUser('bench.window', 'ベンチ 窓口', 'intake_clerk', busiest.agency_id);
+  const coordinator = await makeUser('bench.kyodo', 'ベンチ 協働', 'coordinator', coordination.agency_id);
+
+  // People the clerk may open: registered by the clerk's window, and registered
+  // elsewhere but shared with every agency by their current consent.
+  const registered = await db
+    .selectFrom('persons')
+    .select(['id', 'birth_date', 'phone_digits'])
+    .where('municipality_id', '=', municipalityId)
+    .where('registered_by_agency_id', '=', clerk.agencyId)
+    .orderBy(sql`md5(id::text)`)
+    .limit(50)
+    .execute();
+  const consented = await db
+    .selectFrom('persons as p')
+    .innerJoin('consents as k', (j) => j.onRef('k.municipality_id', '=', 'p.municipality_id').onRef('k.person_id', '=', 'p.id'))
+    .select(['p.id', 'p.birth_date', 'p.phone_digits'])
+    .where('p.municipality_id', '=', municipalityId)
+    .where('p.registered_by_agency_id', '<>', clerk.agencyId)
+    .where('k.purpose', '=', 'agency_sharing')
+    .where('k.decision', '=', 'granted')
+    .where('k.scope_kind', '=', 'all')
+    .where('k.withdrawn_on', 'is', null)
+    .where(sql<boolean>`not exists (select 1 from consents k2 where k2.municipality_id = k.municipality_id
+      and k2.person_id = k.person_id and k2.purpose = k.purpose and k2.version_no > k.version_no)`)
+    .orderBy(sql`md5(p.id::text)`)
+    .limit(50)
+    .execute();
+  const sample = registered.flatMap((r, i) => (consented[i] ? [r, consented[i]] : [r]));
+  const withPhone = sample.filter((p) => p.phone_digits.length >= 10);
+  const phoneFragments = [
+    ...withPhone.slice(0, 20).map((p) => p.phone_digits.slice(-4)),
+    ...withPhone.slice(20, 30).map((p) => `${p.phone_digits.slice(0, 3)}-${p.phone_digits.slice(3, 7)}`),
+  ];
+  return {
+    generated,
+    generateMs,
+    clerk,
+    clerkRegistered: Number(busiest.n),
+    coordinator,
+    inboxSize: Number(inbox.n),
+    visiblePersonIds: sample.map((p) => p.id),
+    birthDates: sample.flatMap((p) => (p.birth_date ? [p.birth_date] : [])).slice(0, 30),
+    phoneFragments,
+  };
 }
