@@ -8,6 +8,8 @@ export const settingsSchema = z.object({
   referralAlertBusinessDays: z.number().int().min(1).max(30).default(3).describe('つなぎが受理されないときの警告（営業日）'),
   noContactAlertDays: z.number().int().min(7).max(365).default(30).describe('本人との接触がないときの警告（日）'),
   holidays: z.array(z.iso.date()).max(400).default([]).describe('閉庁日（祝日以外の休み）'),
+  consentFormInformation: z.string().trim().max(1000).default('').describe('同意書の文面：共有・提供する情報'),
+  consentFormNotes: z.string().trim().max(3000).default('').describe('同意書の文面：留意事項'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -190,6 +190,17 @@ describe.each(DATABASE_KINDS)('robustness of the API (%s)', (kind) => {
     expect(doc.paths['/api/v1/audit-events/export'].get.responses['200'].content).toHaveProperty('text/csv');
   });
 
+  it("keeps the municipality's own consent-form wording, within its limits", async () => {
+    const notes = '提供された情報は支援の目的以外に使いません。\nこの同意はいつでも撤回できます。';
+    const saved = await admin.patch('/api/v1/municipality/settings', { consentFormNotes: notes, consentFormInformation: '氏名、連絡先、相談の内容' });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const overview = json(await admin.get('/api/v1/municipality'));
+    expect(overview.settings).toMatchObject({ consentFormNotes: notes, consentFormInformation: '氏名、連絡先、相談の内容' });
+    const tooLong = await admin.patch('/api/v1/municipality/settings', { consentFormNotes: 'あ'.repeat(3001) });
+    expect(tooLong.statusCode).toBe(422);
+    expect(json(tooLong).error.fields.consentFormNotes).toContain('同意書の文面：留意事項');
+  });
+
   it('answers the health check', async () => {
     const res = await t.anonymous().get('/api/health');
     expect(res.statusCode).toBe(200);

@@ -5,13 +5,14 @@ import { PrintSheet } from '../components/PrintSheet.tsx';
 import { LoadError, Loading } from '../components/ui.tsx';
 import { useApiData } from '../lib/hooks.ts';
 import { useSession, useUser } from '../lib/session.tsx';
-import type { PersonDetail } from '../lib/types.ts';
+import type { MunicipalityOverview, PersonDetail } from '../lib/types.ts';
 import { PURPOSE_LABELS } from './consent.tsx';
 
 /**
  * The printable consent form (同意書) with the person's name filled in and a
- * signature box. The wording is the template below; a municipality that
- * uses its own form prints that instead and attaches the signed scan.
+ * signature box. The wording is the template below, with the municipality's
+ * own 共有・提供する情報 and 留意事項 (設定 → 同意書の文面) when it has set them;
+ * a municipality with its own paper form prints that and attaches the scan.
  */
 const TEMPLATE = {
   title: '個人情報の共有・提供に関する同意書',
@@ -35,6 +36,13 @@ export function ConsentFormPage() {
   const user = useUser();
   const municipality = session?.municipality?.name ?? '';
   const { data: person, error, reload } = useApiData<PersonDetail>(`/api/v1/persons/${encodeURIComponent(id)}`);
+  const { data: overview } = useApiData<MunicipalityOverview>('/api/v1/municipality');
+  const information = overview?.settings.consentFormInformation || TEMPLATE.information;
+  const ownNotes = (overview?.settings.consentFormNotes ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const notes = ownNotes.length ? ownNotes : TEMPLATE.notes;
   if (error) {
     return (
       <>
@@ -97,12 +105,12 @@ export function ConsentFormPage() {
         </section>
         <section className="sheet__section">
           <h3 className="sheet__subtitle">{'3　共有・提供する情報'}</h3>
-          <p className="sheet__text">{TEMPLATE.information}</p>
+          <p className="sheet__text">{information}</p>
         </section>
         <section className="sheet__section">
           <h3 className="sheet__subtitle">{'4　留意事項'}</h3>
           <ul className="sheet-notes">
-            {TEMPLATE.notes.map((n) => (
+            {notes.map((n) => (
               <li key={n}>{n}</li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { Checkbox, clientErrors, ErrorSummary, fieldError, formErrorsFrom, TextField, type FormErrors } from '../components/forms.tsx';
+import { Checkbox, clientErrors, ErrorSummary, fieldError, formErrorsFrom, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
 import { DataList, LoadError, Loading, Notice } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
@@ -45,7 +45,7 @@ const NUMBERS: { key: NumberKey; label: string; unit: string; min: number; max: 
   },
 ];
 
-type Form = Record<NumberKey, string> & { mfaRequired: boolean };
+type Form = Record<NumberKey, string> & { mfaRequired: boolean; consentFormInformation: string; consentFormNotes: string };
 
 function toForm(s: Settings): Form {
   return {
@@ -54,6 +54,8 @@ function toForm(s: Settings): Form {
     referralAlertBusinessDays: String(s.referralAlertBusinessDays),
     noContactAlertDays: String(s.noContactAlertDays),
     mfaRequired: s.mfaRequired,
+    consentFormInformation: s.consentFormInformation,
+    consentFormNotes: s.consentFormNotes,
   };
 }
 
@@ -68,7 +70,11 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
     event.preventDefault();
     setSaved(false);
     const problems: Record<string, string> = {};
-    const body: Partial<Settings> = { mfaRequired: form.mfaRequired };
+    const body: Partial<Settings> = {
+      mfaRequired: form.mfaRequired,
+      consentFormInformation: form.consentFormInformation,
+      consentFormNotes: form.consentFormNotes,
+    };
     for (const n of NUMBERS) {
       const raw = form[n.key].normalize('NFKC').trim();
       const value = Number(raw);
@@ -131,6 +137,29 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
         {NUMBERS.slice(2).map((n) => (
           <NumberField key={n.key} def={n} form={form} setForm={setForm} errors={errors} />
         ))}
+      </section>
+      <section className="form-section" aria-labelledby="settings-consent-form">
+        <h2 id="settings-consent-form" className="form-section__title">
+          同意書の文面
+        </h2>
+        <TextArea
+          id="setting-consentFormInformation"
+          label="共有・提供する情報"
+          hint="印刷する同意書の「共有・提供する情報」の欄です。空欄のときは標準の文を使います。"
+          rows={3}
+          value={form.consentFormInformation}
+          onChange={(consentFormInformation) => setForm((f) => ({ ...f, consentFormInformation }))}
+          error={fieldError(errors, 'consentFormInformation')}
+        />
+        <TextArea
+          id="setting-consentFormNotes"
+          label="留意事項（1行に1項目）"
+          hint="印刷する同意書の「留意事項」です。1行に1項目を書きます。空欄のときは標準の文を使います。"
+          rows={5}
+          value={form.consentFormNotes}
+          onChange={(consentFormNotes) => setForm((f) => ({ ...f, consentFormNotes }))}
+          error={fieldError(errors, 'consentFormNotes')}
+        />
       </section>
       <div className="button-row">
         <button type="submit" className="button button--primary" disabled={busy}>
