@@ -141,7 +141,7 @@ describe('包括的相談支援 journeys', () => {
         await page.getByText('1944年5月3日（昭和19年）').first().waitFor();
         const consents = page.locator('.consent-current');
         await consents.getByText('同意あり').first().waitFor();
-        expect(await consents.getByText(COORD).count()).toBe(2);
+        await expect.poll(() => consents.getByText(COORD).count(), { timeout: 15_000 }).toBe(2);
 
         // 世帯: registered from the person page.
         await page.getByRole('button', { name: '世帯を登録する' }).click();
@@ -164,7 +164,7 @@ describe('包括的相談支援 journeys', () => {
         await page.getByRole('button', { name: '世帯員に追加する' }).click();
         await page.getByText('髙橋 一郎さんを世帯員に追加しました。').waitFor();
         const members = page.locator('table tbody tr');
-        expect(await members.count()).toBe(2);
+        await expect.poll(() => members.count(), { timeout: 15_000 }).toBe(2);
         // The 8050 hint with its reason.
         const patterns = page.locator('.pattern-list');
         await patterns.getByText('8050', { exact: true }).waitFor();
@@ -283,7 +283,8 @@ describe('包括的相談支援 journeys', () => {
         await openNav(page, '相談受付');
         await page.getByRole('link', { name: '受け付けた相談' }).click();
         await waitForHeading(page, '受け付けた相談');
-        expect(await page.locator('table tbody tr').count()).toBe(3);
+        // The list loads after the heading: wait for its rows.
+        await expect.poll(() => page.locator('table tbody tr').count(), { timeout: 15_000 }).toBe(3);
         await screenshot(page, 'consultations');
       });
     },
@@ -362,7 +363,7 @@ describe('包括的相談支援 journeys', () => {
         await page.getByText('つなぎを受理しました。送付元に通知しました。').waitFor();
         await page.getByRole('button', { name: '対応を開始する' }).waitFor();
         const history = page.locator('.history__item');
-        expect(await history.count()).toBe(2);
+        await expect.poll(() => history.count(), { timeout: 15_000 }).toBe(2);
         await history.nth(1).getByText(`${COORD}｜${COORDINATOR.name}`).waitFor();
         await screenshot(page, 'referral-accepted');
 
