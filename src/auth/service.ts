@@ -38,6 +38,32 @@ function nextStep(
   return 'done';
 }
 
+/**
+ * Count one failed attempt (wrong password or wrong code) and lock the
+ * account at the limit, with the audit rows, in one transaction. The
+ * counter is incremented in SQL, so parallel guesses cannot slip past it.
+ */
+async function recordFailedAttempt(
+  db: Db,
+  userId: string,
+  failure: AuditEntry,
+  lockout: (failures: number) => AuditEntry,
+): Promise<{ failures: number; locks: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('users')
+      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+      .where('id', '=', userId)
+      .returning(['failed_attempts', 'locked_at'])
+      .executeTakeFirstOrThrow();
+    const failures = row.failed_attempts;
+    const locks = failures >= MAX_FAILED_LOGINS && row.locked_at === null;
+    if (locks) await trx.updateTable('users').set({ locked_at: new Date() }).where('id', '=', userId).execute();
+    await appendAudit(trx, locks ? [failure, lockout(failures)] : [failure]);
+    return { failures, locks: failures >= MAX_FAILED_LOGINS };
+  });
+}
+
 export interface LoginResult {
   token: string;
   csrfToken: string;
@@ -89,20 +115,10 @@ export async function login(db: Db, loginId: string, password: string, client: C
   }
   const ok = (await verifyPassword(password, user.password_hash)) && user.active;
   if (!ok) {
-    const failures = user.failed_attempts + 1;
-    const locks = failures >= MAX_FAILED_LOGINS;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ failed_attempts: failures, ...(locks ? { locked_at: new Date() } : {}) })
-        .where('id', '=', user.id)
-        .execute();
-      const entries = [base('failure', user.active ? 'wrong password' : 'account disabled')];
-      if (locks) {
-        entries.push({ ...base('success', `${failures} consecutive failures`), action: 'auth.lockout' });
-      }
-      await appendAudit(trx, entries);
-    });
+    const { failures, locks } = await recordFailedAttempt(db, user.id, base('failure', user.active ? 'wrong password' : 'account disabled'), (n) => ({
+      ...base('success', `${n} consecutive failures`),
+      action: 'auth.lockout',
+    }));
     // Slow down guessing: each consecutive failure waits a little longer.
     await sleep(Math.min(250 * failures, 2000));
     if (locks) throw ACCOUNT_LOCKED();
@@ -158,18 +174,9 @@ export async function verifySecondFactor(db: Db, auth: AuthState, code: string):
   const user = await loadUserForStep(db, auth);
   const step = user.totp_secret ? verifyTotp(user.totp_secret, code) : null;
   if (step === null || (user.totp_last_step !== null && step <= user.totp_last_step)) {
-    const failures = user.failed_attempts + 1;
-    const locks = failures >= MAX_FAILED_LOGINS;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ failed_attempts: failures, ...(locks ? { locked_at: new Date() } : {}) })
-        .where('id', '=', user.id)
-        .execute();
-      const entries = [stepEntry(auth, 'auth.totp', 'failure', 'wrong code')];
-      if (locks) entries.push(stepEntry(auth, 'auth.lockout', 'success', `${failures} consecutive failures`));
-      await appendAudit(trx, entries);
-    });
+    const { locks } = await recordFailedAttempt(db, user.id, stepEntry(auth, 'auth.totp', 'failure', 'wrong code'), (n) =>
+      stepEntry(auth, 'auth.lockout', 'success', `${n} consecutive failures`),
+    );
     if (locks) {
       await deleteUserSessions(db, user.id);
       throw ACCOUNT_LOCKED();

@@ -66,6 +66,18 @@ describe.concurrent.each(DATABASE_KINDS)('brute-force lockout (%s)', (kind) => {
     expect(agent.session?.step).toBe('done');
   });
 
+  it('parallel guesses cannot slip past the limit: every failure counts, one lockout is audited', async () => {
+    const user = await t.createUser();
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, () => t.tryLogin(user.loginId, 'wrong-password-xyz').then((r) => r.res.statusCode)),
+    );
+    expect(answers.every((code) => code === 401 || code === 423)).toBe(true);
+    const row = await userRow(t, user.id);
+    expect(row.locked_at).not.toBeNull();
+    const lockouts = await t.db.selectFrom('audit_events').select('seq').where('action', '=', 'auth.lockout').where('actor_user_id', '=', user.id).execute();
+    expect(lockouts).toHaveLength(1);
+  });
+
   it('a successful login resets the count of consecutive failures', async () => {
     const user = await t.createUser();
     expect(await failTimes(t, user, 4)).toEqual([401, 401, 401, 401]);
