@@ -55,15 +55,26 @@ export function fullAccessPredicate(ctx: AccessContext, p = 'p'): Expression<Sql
   const { agencyId, userId } = userIds(ctx);
   if (!agencyId || !userId) return sql<SqlBool>`false`;
   return sql<SqlBool>`(
+    ${agencyFullAccessPredicate(agencyId, p)}
+    or exists (select 1 from emergency_grants g
+               where g.municipality_id = ${sql.ref(`${p}.municipality_id`)} and g.person_id = ${sql.ref(`${p}.id`)}
+                 and g.user_id = ${userId}::uuid and g.expires_at > now())
+  )`;
+}
+
+/**
+ * SQL predicate: the agency as a whole has full access to the person aliased
+ * `p` (registered, recorded a consultation, or within the current consent) —
+ * what a case team member must have (no one's emergency grant counts here).
+ */
+export function agencyFullAccessPredicate(agencyId: string, p = 'p'): Expression<SqlBool> {
+  return sql<SqlBool>`(
     ${sql.ref(`${p}.registered_by_agency_id`)} = ${agencyId}::uuid
     or exists (select 1 from consultations c
                where c.municipality_id = ${sql.ref(`${p}.municipality_id`)} and c.person_id = ${sql.ref(`${p}.id`)}
                  and c.agency_id = ${agencyId}::uuid
                offset 0)
     or ${consentCovers(p, 'agency_sharing', agencyId)}
-    or exists (select 1 from emergency_grants g
-               where g.municipality_id = ${sql.ref(`${p}.municipality_id`)} and g.person_id = ${sql.ref(`${p}.id`)}
-                 and g.user_id = ${userId}::uuid and g.expires_at > now())
   )`;
 }
 

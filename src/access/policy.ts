@@ -18,15 +18,19 @@ export const ACTIONS = [
   'audit.export',
   'person.read',
   'person.write',
+  'case.read',
+  'case.write',
+  'case.open',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const STAFF: Action[] = ['directory.read', 'settings.read', 'person.read', 'person.write'];
+const STAFF: Action[] = ['directory.read', 'settings.read', 'person.read', 'person.write', 'case.read', 'case.write'];
 
 export const POLICY: Record<Role, readonly Action[]> = {
   intake_clerk: STAFF,
   promoter: STAFF,
-  coordinator: STAFF,
+  // 地域福祉コーディネーター take up cases too tangled for one agency (多機関協働).
+  coordinator: [...STAFF, 'case.open'],
   secretariat: STAFF,
   agency_staff: STAFF,
   // 管理者: users, agencies, settings — no case content by default.
@@ -46,6 +50,9 @@ export const ACTION_LABELS: Record<Action, string> = {
   'audit.export': '監査ログの出力',
   'person.read': '個人情報の閲覧',
   'person.write': '個人情報の登録・編集',
+  'case.read': '事例（多機関協働）の閲覧',
+  'case.write': '事例（多機関協働）の記録',
+  'case.open': '事例（多機関協働）の開始',
 };
 
 export interface Decision {
@@ -56,7 +63,7 @@ export interface Decision {
 export function decide(ctx: AccessContext, action: Action): Decision {
   if (ctx.kind === 'system') {
     // The administrators' CLI manages the installation, never case content.
-    const allowed = !action.startsWith('person.');
+    const allowed = !action.startsWith('person.') && !action.startsWith('case.');
     return { allowed, reason: allowed ? 'system' : 'system has no access to personal data' };
   }
   const allowed = ctx.roles.some((role) => POLICY[role]?.includes(action));

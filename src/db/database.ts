@@ -9,6 +9,7 @@ import * as foundation from './migrations/20261123T1500_foundation.ts';
 import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
 import * as auditTruncateGuard from './migrations/20261123T1700_audit_truncate_guard.ts';
 import * as searchIndexes from './migrations/20261124T0900_search_indexes.ts';
+import * as cases from './migrations/20261125T0900_cases.ts';
 
 export type Db = Kysely<Database>;
 
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '20261123T1600_people_intake': peopleIntake,
   '20261123T1700_audit_truncate_guard': auditTruncateGuard,
   '20261124T0900_search_indexes': searchIndexes,
+  '20261125T0900_cases': cases,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -158,7 +158,7 @@ export interface JobRunTable {
   last_run_at: Timestamp;
 }
 
-export interface Database extends PeopleDatabase {
+export interface Database extends PeopleDatabase, CasesDatabase {
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
   agencies: AgencyTable;
@@ -405,4 +405,253 @@ export interface PeopleDatabase {
   emergency_grants: EmergencyGrantTable;
   notifications: NotificationTable;
   notification_reads: NotificationReadTable;
+}
+
+type DateCol = ColumnType<string, string, string>;
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface CaseTable {
+  municipality_id: string;
+  id: string;
+  case_no: string;
+  fiscal_year: number;
+  seq: number;
+  title: string;
+  status: Generated<string>;
+  lead_agency_id: string;
+  origin: string;
+  origin_reason: string | null;
+  household_id: string | null;
+  opened_on: DateCol;
+  opened_by_user_id: string | null;
+  opened_by_agency_id: string;
+  status_changed_at: Generated<Date>;
+  last_contact_at: Date | null;
+  closure_reason: string | null;
+  closure_note: string | null;
+  closed_on: NullableDate;
+  closure_meeting_ref: string | null;
+  closure_meeting_date: NullableDate;
+  closure_meeting_id: string | null;
+  follow_up_agency_id: string | null;
+  follow_up_frequency: string | null;
+  follow_up_interval_days: number | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface CaseCounterTable {
+  municipality_id: string;
+  fiscal_year: number;
+  last_seq: number;
+}
+
+export interface CaseTransitionTable {
+  municipality_id: string;
+  case_id: string;
+  seq: number;
+  from_status: string | null;
+  to_status: string;
+  effective_on: DateCol;
+  reason: string;
+  meeting_ref: string | null;
+  meeting_date: NullableDate;
+  details: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  by_user_id: string | null;
+  by_agency_id: string | null;
+  at: CreatedAt;
+}
+
+export interface CaseMemberTable {
+  municipality_id: string;
+  id: string;
+  case_id: string;
+  agency_id: string;
+  user_id: string | null;
+  role: string;
+  involvement: string | null;
+  added_at: CreatedAt;
+  added_by_user_id: string | null;
+  removed_at: Date | null;
+  removed_by_user_id: string | null;
+  removed_reason: string | null;
+}
+
+export interface CasePersonTable {
+  municipality_id: string;
+  case_id: string;
+  person_id: string;
+  relation: string;
+  is_primary: Generated<boolean>;
+  added_at: CreatedAt;
+  added_by_user_id: string | null;
+}
+
+export interface CaseLinkTable {
+  municipality_id: string;
+  id: string;
+  case_id: string;
+  consultation_id: string | null;
+  referral_id: string | null;
+  linked_at: CreatedAt;
+  linked_by_user_id: string | null;
+}
+
+export interface AssessmentDomainValue {
+  status: string;
+  note: string;
+}
+
+export interface AssessmentInvolvement {
+  agencyId: string;
+  how: string;
+}
+
+export interface AssessmentTable {
+  municipality_id: string;
+  case_id: string;
+  version_no: number;
+  domains: Json<Record<string, AssessmentDomainValue>>;
+  person_wishes: Generated<string>;
+  family_wishes: Generated<string>;
+  strengths: Generated<string>;
+  risks: Generated<string[]>;
+  risk_note: Generated<string>;
+  involvement: Json<AssessmentInvolvement[]>;
+  summary: Generated<string>;
+  urgent: Generated<boolean>;
+  change_note: string | null;
+  saved_by_user_id: string | null;
+  saved_by_agency_id: string | null;
+  saved_at: CreatedAt;
+}
+
+export interface InfoRequestTable {
+  municipality_id: string;
+  id: string;
+  case_id: string;
+  to_agency_id: string;
+  question: string;
+  due_on: DateCol;
+  status: Generated<string>;
+  requested_by_user_id: string | null;
+  requested_by_agency_id: string;
+  requested_at: CreatedAt;
+  answer: string | null;
+  answered_by_user_id: string | null;
+  answered_at: Date | null;
+  version: Generated<number>;
+}
+
+export interface PlanGoal {
+  key: string;
+  text: string;
+}
+
+export interface PlanAction {
+  content: string;
+  agencyId: string;
+  staffName: string;
+  frequency: string;
+  period: string;
+}
+
+export interface PlanEvaluationGoal {
+  key: string;
+  text: string;
+  achievement: string;
+  comment: string;
+}
+
+export interface PlanEvaluation {
+  goals: PlanEvaluationGoal[];
+  comment: string;
+}
+
+export interface PlanTable {
+  municipality_id: string;
+  id: string;
+  case_id: string;
+  plan_no: number;
+  status: Generated<string>;
+  current_version: Generated<number>;
+  next_review_on: NullableDate;
+  approved_on: NullableDate;
+  approval_ref: string | null;
+  approval_meeting_id: string | null;
+  approved_by_user_id: string | null;
+  started_on: NullableDate;
+  evaluation: ColumnType<PlanEvaluation | null, string | null, string | null>;
+  evaluated_on: NullableDate;
+  evaluated_by_user_id: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface PlanVersionTable {
+  municipality_id: string;
+  plan_id: string;
+  version_no: number;
+  long_term_goal: Generated<string>;
+  short_term_goals: Json<PlanGoal[]>;
+  direction: Generated<string>;
+  actions: Json<PlanAction[]>;
+  lead_agency_id: string | null;
+  consent_on: NullableDate;
+  consent_method: string | null;
+  next_review_on: NullableDate;
+  change_note: string | null;
+  saved_by_user_id: string | null;
+  saved_by_agency_id: string | null;
+  saved_at: CreatedAt;
+}
+
+export interface PlanEventTable {
+  municipality_id: string;
+  plan_id: string;
+  seq: number;
+  status: string;
+  at: CreatedAt;
+  by_user_id: string | null;
+  by_agency_id: string | null;
+  note: string | null;
+}
+
+export interface SupportRecordTable {
+  municipality_id: string;
+  id: string;
+  case_id: string;
+  root_id: string;
+  revision: Generated<number>;
+  is_current: Generated<boolean>;
+  occurred_at: Timestamp;
+  kind: string;
+  staff_user_id: string | null;
+  staff_name: string;
+  agency_id: string;
+  content: string;
+  duration_minutes: number | null;
+  next_action: string | null;
+  next_action_on: NullableDate;
+  contact: Generated<boolean>;
+  correction_reason: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CasesDatabase {
+  cases: CaseTable;
+  case_counters: CaseCounterTable;
+  case_transitions: CaseTransitionTable;
+  case_members: CaseMemberTable;
+  case_persons: CasePersonTable;
+  case_links: CaseLinkTable;
+  assessments: AssessmentTable;
+  info_requests: InfoRequestTable;
+  plans: PlanTable;
+  plan_versions: PlanVersionTable;
+  plan_events: PlanEventTable;
+  support_records: SupportRecordTable;
 }

@@ -15,6 +15,7 @@ import { municipalityRoutes } from '../municipalities/routes.ts';
 import { userRoutes } from '../users/routes.ts';
 import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
+import { caseRoutes } from '../cases/routes.ts';
 import { AppError } from './errors.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
 
@@ -143,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...municipalityRoutes(gateway),
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
+    ...caseRoutes(gateway),
   ];
   registerRoutes(app, routes);
 
