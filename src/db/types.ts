@@ -541,6 +541,9 @@ export interface InfoRequestTable {
   answer: string | null;
   answered_by_user_id: string | null;
   answered_at: Date | null;
+  cancelled_at: Date | null;
+  cancelled_by_user_id: string | null;
+  cancel_reason: string | null;
   version: Generated<number>;
 }
 

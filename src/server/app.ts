@@ -15,6 +15,7 @@ import { municipalityRoutes } from '../municipalities/routes.ts';
 import { userRoutes } from '../users/routes.ts';
 import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
+import { assessmentRoutes } from '../cases/assessments.ts';
 import { caseRoutes } from '../cases/routes.ts';
 import { AppError } from './errors.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
     ...caseRoutes(gateway),
+    ...assessmentRoutes(gateway),
   ];
   registerRoutes(app, routes);
 

@@ -149,3 +149,70 @@ export function changedFields<T extends Record<string, unknown>>(
   }
   return changed;
 }
+
+/* ---------- assessment (アセスメント): urgency and version differences ---------- */
+
+/** Risks that make an assessment, and so the case, urgent (生命・身体にかかわるもの). */
+export const URGENT_ASSESSMENT_RISKS: readonly string[] = ['希死念慮', '虐待', 'DV', '急迫（生活の危機）'];
+
+/** The items of an assessment besides the life domains, with their labels (in the order shown). */
+export const ASSESSMENT_ITEM_LABELS = {
+  personWishes: '本人の思い・希望',
+  familyWishes: '家族の思い',
+  strengths: '強み',
+  risks: 'リスク',
+  involvement: '関係機関の関わり',
+  summary: 'まとめ',
+} as const;
+export type AssessmentItemKey = keyof typeof ASSESSMENT_ITEM_LABELS;
+
+/** The content of one assessment version, as saved (the API's input and the compared shape). */
+export interface AssessmentContent {
+  domains: Record<string, { status: string; note: string }>;
+  personWishes: string;
+  familyWishes: string;
+  strengths: string;
+  risks: readonly string[];
+  riskNote: string;
+  involvement: readonly { agencyId: string; how: string }[];
+  summary: string;
+}
+
+/** Urgent: a domain marked 要緊急対応, or a risk to life or body (希死念慮, 虐待, DV, 急迫). */
+export function assessmentIsUrgent(a: Pick<AssessmentContent, 'domains' | 'risks'>): boolean {
+  return Object.values(a.domains).some((d) => d.status === 'urgent') || a.risks.some((r) => URGENT_ASSESSMENT_RISKS.includes(r));
+}
+
+/** One record per compared item: `domain.<key>` for each life domain, then the other items (リスク covers the note too). */
+function assessmentRecord(a: AssessmentContent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const d of ASSESSMENT_DOMAINS) {
+    const v = a.domains[d.key];
+    out[`domain.${d.key}`] = v ? { status: v.status, note: v.note } : null;
+  }
+  out.personWishes = a.personWishes;
+  out.familyWishes = a.familyWishes;
+  out.strengths = a.strengths;
+  out.risks = { risks: [...a.risks], note: a.riskNote };
+  out.involvement = a.involvement.map((i) => ({ agencyId: i.agencyId, how: i.how }));
+  out.summary = a.summary;
+  return out;
+}
+
+/** Keys and labels of every compared item of an assessment, in the order of the form. */
+export const ASSESSMENT_COMPARED_ITEMS: readonly { key: string; label: string }[] = [
+  ...ASSESSMENT_DOMAINS.map((d) => ({ key: `domain.${d.key}`, label: d.label })),
+  ...Object.entries(ASSESSMENT_ITEM_LABELS).map(([key, label]) => ({ key, label })),
+];
+
+/** Keys of the items that differ between two versions (all of them against nothing). */
+export function assessmentChangedKeys(before: AssessmentContent | null, after: AssessmentContent): string[] {
+  const labels = Object.fromEntries(ASSESSMENT_COMPARED_ITEMS.map((i) => [i.key, i.key]));
+  return changedFields(before ? assessmentRecord(before) : null, assessmentRecord(after), labels);
+}
+
+/** The labels of the items that differ between two versions (健康・障害, 本人の思い・希望 …). */
+export function assessmentChanges(before: AssessmentContent | null, after: AssessmentContent): string[] {
+  const keys = new Set(assessmentChangedKeys(before, after));
+  return ASSESSMENT_COMPARED_ITEMS.filter((i) => keys.has(i.key)).map((i) => i.label);
+}
