@@ -17,6 +17,7 @@ import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import { assessmentRoutes } from '../cases/assessments.ts';
 import { caseRoutes } from '../cases/routes.ts';
+import { planRoutes } from '../cases/plans.ts';
 import { AppError } from './errors.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
 
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
     ...caseRoutes(gateway),
+    ...planRoutes(gateway),
     ...assessmentRoutes(gateway),
   ];
   registerRoutes(app, routes);
