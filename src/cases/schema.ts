@@ -2,6 +2,9 @@ import { z } from '../shared/zod-ja.ts';
 import { CASE_PERSON_RELATIONS, CASE_STATUSES, CLOSURE_REASONS, CLOSURE_WITHOUT_FOLLOW_UP, TEAM_ROLES } from '../shared/cases.ts';
 import { parseDateInput } from '../shared/date-input.ts';
 
+/** Run an object's cross-field checks even when some fields failed, so every problem is named at once. */
+export const always = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };
+
 /** A calendar date typed as 2025-04-01, 2025/4/1 or 令和7年4月1日 → 'YYYY-MM-DD'. */
 export const dateField = z
   .string()
@@ -33,9 +36,9 @@ export const caseOpenSchema = z
       ctx.addIssue({ code: 'custom', path: ['consultationId'], message: 'もとになる相談を選んでください' });
     if (v.origin === 'direct') {
       if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'つなぎや相談によらず開始する理由を入力してください' });
-      if (!v.personIds.length) ctx.addIssue({ code: 'custom', path: ['personIds'], message: '対象者を1人以上選んでください' });
+      if (!v.personIds?.length) ctx.addIssue({ code: 'custom', path: ['personIds'], message: '対象者を1人以上選んでください' });
     }
-  });
+  }, always);
 export type CaseOpenInput = z.infer<typeof caseOpenSchema>;
 
 export const caseListQuery = z
@@ -112,7 +115,7 @@ export const closureSchema = z
       if (!v.followUpIntervalDays)
         ctx.addIssue({ code: 'custom', path: ['followUpIntervalDays'], message: '連絡の間隔を日数で入力してください（例：30）' });
     }
-  });
+  }, always);
 
 export const transitionInputSchema = z
   .object({

@@ -254,6 +254,14 @@ export async function openCase(scope: Scope, input: CaseOpenInput): Promise<Case
     if (referral.status !== 'accepted' && referral.status !== 'in_progress') {
       throw invalid({ referralId: 'つなぎ：受理したつなぎから事例を開始できます（先に受理してください）' });
     }
+    const existing = await scope.trx
+      .selectFrom('case_links as l')
+      .innerJoin('cases as k', (j) => j.onRef('k.municipality_id', '=', 'l.municipality_id').onRef('k.id', '=', 'l.case_id'))
+      .select('k.case_no')
+      .where('l.municipality_id', '=', scope.municipalityId)
+      .where('l.referral_id', '=', referral.id)
+      .executeTakeFirst();
+    if (existing) throw invalid({ referralId: `つなぎ：このつなぎからはすでに事例 ${existing.case_no} が開始されています` });
     if (!referral.person_id) {
       throw invalid({ referralId: 'つなぎ：本人が特定されていないつなぎです。先に本人を登録し、同意を確認してください' });
     }
@@ -805,7 +813,9 @@ export async function addTeamMember(
   input: { agencyId: string; userId?: string | null | undefined; role: TeamRole; involvement?: string | null | undefined },
 ): Promise<TeamMemberView[]> {
   const ctx = requireUser(scope);
-  const access = await requireCase(scope, caseId, 'manage', 'case.team.add');
+  // Staff of a team agency may name themselves on the team; everything else is the manager's.
+  const selfAdd = input.userId === ctx.userId && input.agencyId === ctx.agencyId;
+  const access = await requireCase(scope, caseId, selfAdd ? 'contribute' : 'manage', 'case.team.add');
   const agency = await loadAgency(scope, input.agencyId);
   if (!agency || !agency.active) throw invalid({ agencyId: '機関：この自治体の利用中の機関から選んでください' });
   if (access.status === 'closed' || access.status === 'suspended') {

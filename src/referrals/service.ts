@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
+import { visibleCasePredicate } from '../access/case-access.ts';
 import { consentCovers, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { notify } from '../notifications/service.ts';
@@ -41,6 +42,8 @@ export interface ReferralView {
   completionNote: string | null;
   version: number;
   events: ReferralEventView[];
+  /** The 多機関協働 case opened from this referral, when the user's agency is on its team. */
+  case: { id: string; caseNo: string } | null;
 }
 
 /** The agency that receives referrals "to the coordinators" (多機関協働). */
@@ -119,6 +122,7 @@ function toView(r: Row, events: ReferralEventView[] = []): ReferralView {
     completionNote: r.completion_note,
     version: r.version,
     events,
+    case: null,
   };
 }
 
@@ -156,7 +160,15 @@ async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
     .where('e.referral_id', '=', id)
     .orderBy('e.seq')
     .execute();
-  return toView(
+  const linked = await scope.trx
+    .selectFrom('case_links as l')
+    .innerJoin('cases as k', (j) => j.onRef('k.municipality_id', '=', 'l.municipality_id').onRef('k.id', '=', 'l.case_id'))
+    .select(['k.id', 'k.case_no'])
+    .where('l.municipality_id', '=', scope.municipalityId)
+    .where('l.referral_id', '=', id)
+    .where(visibleCasePredicate(scope.ctx, 'k'))
+    .executeTakeFirst();
+  const view = toView(
     row,
     events.map((e) => ({
       status: e.status,
@@ -167,6 +179,7 @@ async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
       note: e.note,
     })),
   );
+  return { ...view, case: linked ? { id: linked.id, caseNo: linked.case_no } : null };
 }
 
 export async function createReferral(scope: Scope, input: ReferralInput): Promise<ReferralView> {

@@ -11,6 +11,9 @@ import { AgencyFormPage } from './directory/AgencyFormPage.tsx';
 import { DirectoryPage } from './directory/DirectoryPage.tsx';
 import { MeetingBodiesPage } from './directory/MeetingBodiesPage.tsx';
 import { HomePage } from './home/HomePage.tsx';
+import { CaseNewPage } from './cases/CaseNewPage.tsx';
+import { CasePage } from './cases/CasePage.tsx';
+import { CasesPage } from './cases/CasesPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
 import { ConsultationsPage } from './intake/ConsultationsPage.tsx';
 import { IntakePage } from './intake/IntakePage.tsx';
@@ -88,6 +91,9 @@ function SignedIn() {
         <Route path="routing-rules" element={<Allow action="settings.write"><RoutingRulesPage /></Allow>} />
         <Route path="routing-rules/new" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
         <Route path="routing-rules/:id/edit" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
+        <Route path="cases" element={<Allow action="case.read"><CasesPage /></Allow>} />
+        <Route path="cases/new" element={<Allow action="case.open"><CaseNewPage /></Allow>} />
+        <Route path="cases/:id" element={<Allow action="case.read"><CasePage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -185,10 +185,11 @@ describe('web journeys', () => {
         await page.getByRole('heading', { name: '推進員・コーディネーター等の配置' }).waitFor();
         await screenshot(page, 'meeting-bodies');
 
-        // Areas not built yet are listed as 準備中, not linked.
+        // Areas not built yet are listed as 準備中, not linked; built ones are links.
         const nav = page.getByRole('navigation', { name: 'メインメニュー' });
-        expect(await nav.getByRole('link', { name: '事例（多機関協働）' }).count()).toBe(0);
-        await nav.getByText('事例（多機関協働）').waitFor();
+        await nav.getByRole('link', { name: '事例（多機関協働）' }).waitFor();
+        expect(await nav.getByRole('link', { name: '会議' }).count()).toBe(0);
+        await nav.getByText('会議').first().waitFor();
         await nav.getByRole('link', { name: '相談受付' }).waitFor();
         expect(await nav.getByRole('link', { name: '利用者管理' }).count()).toBe(0);
 

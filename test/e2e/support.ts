@@ -172,3 +172,39 @@ export function pageRunner(env: () => { browser: Browser; server: TestServer }) 
     }
   };
 }
+
+/** A signed-in HTTP client for setting up a journey's data through the API (cookie + CSRF token). */
+export interface ApiSession {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  get(path: string): Promise<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  post(path: string, body?: unknown): Promise<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  patch(path: string, body: unknown): Promise<any>;
+}
+
+export async function apiSession(server: TestServer, loginId: string, password: string): Promise<ApiSession> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password }),
+  });
+  if (!login.ok) throw new Error(`login ${loginId}: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body = {}) => call('POST', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+  };
+}

@@ -20,10 +20,10 @@ function navItems(role: Parameters<typeof can>[0]): NavItem[] {
       { label: '相談受付', to: '/intake', also: ['/consultations'] },
       { label: '本人・世帯', to: '/persons', also: ['/households', '/emergency-access'] },
       { label: 'つなぎ', to: '/referrals' },
-      { label: '事例（多機関協働）', planned: true },
-      { label: '会議', planned: true },
     );
   }
+  if (can(role, 'case.read')) items.push({ label: '事例（多機関協働）', to: '/cases' });
+  if (can(role, 'person.read')) items.push({ label: '会議', planned: true });
   if (can(role, 'directory.read')) items.push({ label: '機関・窓口', to: '/agencies' });
   if (can(role, 'users.read')) items.push({ label: '利用者管理', to: '/users' });
   if (can(role, 'settings.write')) items.push({ label: '振り分けルール', to: '/routing-rules' });

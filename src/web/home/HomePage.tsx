@@ -37,6 +37,20 @@ function shortcuts(role: Parameters<typeof can>[0]): Shortcut[] {
       },
     );
   }
+  if (can(role, 'case.read')) {
+    list.push(
+      {
+        to: '/my-work',
+        title: 'わたしの仕事',
+        description: 'プランの評価日、回答期限、本人と連絡が途絶えている事例など、いま対応が必要なことを理由とともに一覧します。',
+      },
+      {
+        to: '/cases',
+        title: '事例（多機関協働）',
+        description: 'チームで支える事例のアセスメント、支援プラン、支援経過を記録し、評価・終結まで見届けます。',
+      },
+    );
+  }
   if (can(role, 'settings.write')) {
     list.push({
       to: '/routing-rules',
@@ -128,7 +142,7 @@ export function HomePage() {
       {can(user.role, 'person.read') && (
         <section aria-labelledby="home-planned" className="section">
           <h2 id="home-planned">準備中の機能</h2>
-          <p>事例（多機関協働）と会議の機能は現在準備中です。利用できるようになると、左のメニューから開けるようになります。</p>
+          <p>会議（重層的支援会議・支援会議・推進会議）の機能は現在準備中です。利用できるようになると、左のメニューから開けるようになります。</p>
         </section>
       )}
       <section aria-labelledby="home-account" className="section">

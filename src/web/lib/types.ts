@@ -19,6 +19,7 @@ export type { ConsultationView } from '../../intake/service.ts';
 export type { RoutingRuleView, Suggestion } from '../../routing/service.ts';
 export type { ReferralEventView, ReferralView } from '../../referrals/service.ts';
 export type { NotificationView } from '../../notifications/service.ts';
+export type { CaseDetail, CasePersonView, CaseSummary, RecordSummary, TeamMemberView, TransitionView } from '../../cases/service.ts';
 export type { Settings };
 
 export type AuthStep = 'done' | 'totp' | 'enroll' | 'password';
