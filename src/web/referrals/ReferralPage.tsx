@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, TextArea, type FormErrors } from '../components/forms.tsx';
 import { DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
-import type { ReferralView } from '../lib/types.ts';
+import type { CaseDetail, ReferralView } from '../lib/types.ts';
 import { dueLabel, ReferralStatus } from './status.tsx';
 
 const CRUMBS = [{ label: 'つなぎ', to: '/referrals' }];
@@ -125,6 +125,51 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
   );
 }
 
+/** For the coordinators: take up an accepted referral as a 多機関協働 case (or open the one already started). */
+function CaseAction({ referral }: { referral: ReferralView }) {
+  const user = useUser();
+  const navigate = useNavigate();
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (referral.case) {
+    return (
+      <Notice tone="info" title="多機関協働の事例">
+        <p>
+          このつなぎから事例 <Link to={`/cases/${referral.case.id}`}>{referral.case.caseNo}</Link> を開始しています。
+        </p>
+      </Notice>
+    );
+  }
+  const receiving = referral.toAgency.id === user.agencyId;
+  if (!receiving || user.role !== 'coordinator' || !referral.person) return null;
+  if (referral.status !== 'accepted' && referral.status !== 'in_progress') return null;
+  const open = async () => {
+    setBusy(true);
+    setErrors(null);
+    try {
+      const created = await api.post<CaseDetail>('/api/v1/cases', { origin: 'referral', referralId: referral.id });
+      void navigate(`/cases/${created.id}`, {
+        state: { flash: `事例 ${created.caseNo} を開始しました。つなぎは「対応中」になり、送付元に通知しました。チームの機関を加えてください。` },
+      });
+    } catch (error) {
+      setErrors(formErrorsFrom(error));
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel panel--actions" aria-labelledby="referral-case">
+      <h2 id="referral-case" className="panel__title">
+        多機関協働
+      </h2>
+      <ErrorSummary errors={errors} idFor={() => null} />
+      <p>複数の機関で支える必要があるときは、このつなぎを多機関協働の事例として開始します。事例番号がつき、チームで支援プランをつくれるようになります。</p>
+      <button type="button" className="button button--primary" disabled={busy} onClick={() => void open()}>
+        多機関協働の事例として開始する
+      </button>
+    </section>
+  );
+}
+
 export function ReferralPage() {
   const { id = '' } = useParams();
   const user = useUser();
@@ -201,6 +246,7 @@ export function ReferralPage() {
           }}
         />
       )}
+      <CaseAction referral={r} />
       {!receiving && r.status === 'sent' && (
         <Notice tone="info">
           <p>つなぎ先の受理を待っています。受理期限は{dueLabel(r.dueAt)}です。状態が変わると「お知らせ」で通知されます。</p>
