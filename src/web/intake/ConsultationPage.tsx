@@ -5,6 +5,7 @@ import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { ConsultationView } from '../lib/types.ts';
 import { statusTone } from '../referrals/status.tsx';
+import { OpenCaseFromConsultation } from '../cases/PersonCases.tsx';
 import { IssueList, UrgencyBadge } from './labels.tsx';
 import { RoutingPanel, useRoutingSuggestions } from './RoutingPanel.tsx';
 
@@ -116,6 +117,7 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
               <Link to={referHref} className="button button--secondary">
                 機関を選んでつなぐ
               </Link>
+              <OpenCaseFromConsultation consultationId={c.id} hasPerson={c.person !== null} />
             </div>
           </section>
         </div>

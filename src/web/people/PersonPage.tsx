@@ -13,6 +13,7 @@ import { ConsentBadges } from './consent.tsx';
 import { ConsentSection } from './ConsentSection.tsx';
 import { PersonPicker } from './PersonPicker.tsx';
 import { Timeline } from './Timeline.tsx';
+import { PersonCases } from '../cases/PersonCases.tsx';
 
 const CRUMBS = [{ label: '本人・世帯', to: '/persons' }];
 const RELATIONSHIP_OPTIONS = RELATIONSHIPS.map((r) => ({ value: r, label: r }));
@@ -309,6 +310,7 @@ function FullView({ person, setPerson, reloadSummary }: { person: PersonDetail; 
         }}
       />
       <HouseholdsSection person={person} />
+      <PersonCases personId={person.id} />
       <LinksSection person={person} onChanged={setPerson} />
       <section className="panel panel--wide" aria-labelledby="person-timeline">
         <h2 id="person-timeline" className="panel__title">
