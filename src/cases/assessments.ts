@@ -166,7 +166,7 @@ export interface InfoRequestView {
   version: number;
   /** The acting user may answer (open, addressed to their agency). */
   canAnswer: boolean;
-  /** The acting user may cancel (open, their agency asked, or they manage the case). */
+  /** The acting user may cancel (open, their agency asked, or they manage the case and it is not addressed to them). */
   canCancel: boolean;
 }
 
@@ -441,7 +441,7 @@ function toInfoView(scope: Scope, r: InfoRequestRow, manage: boolean, today = to
     cancelReason: r.cancel_reason,
     version: r.version,
     canAnswer: open && r.to_agency_id === ctx.agencyId,
-    canCancel: open && (manage || r.requested_by_agency_id === ctx.agencyId),
+    canCancel: open && (r.requested_by_agency_id === ctx.agencyId || (manage && r.to_agency_id !== ctx.agencyId)),
   };
 }
 
@@ -595,7 +595,8 @@ export async function answerInfoRequest(scope: Scope, requestId: string, input: 
 export async function cancelInfoRequest(scope: Scope, requestId: string, input: { reason: string; version?: number | undefined }): Promise<InfoRequestView> {
   const ctx = requireUser(scope);
   const { access, request } = await requestForAction(scope, requestId, 'edit', 'info_request.cancel');
-  if (request.requested_by_agency_id !== ctx.agencyId && !access.manage) {
+  const requester = request.requested_by_agency_id === ctx.agencyId;
+  if (!requester && !(access.manage && request.to_agency_id !== ctx.agencyId)) {
     scope.deny('not the requesting agency', `この依頼を取り消せるのは、依頼した${request.from_agency_name}の職員です。`);
   }
   const current = toInfoView(scope, request, access.manage);

@@ -11,6 +11,7 @@ import { AgencyFormPage } from './directory/AgencyFormPage.tsx';
 import { DirectoryPage } from './directory/DirectoryPage.tsx';
 import { MeetingBodiesPage } from './directory/MeetingBodiesPage.tsx';
 import { HomePage } from './home/HomePage.tsx';
+import { AssessmentPage } from './cases/AssessmentPage.tsx';
 import { CaseNewPage } from './cases/CaseNewPage.tsx';
 import { CasePage } from './cases/CasePage.tsx';
 import { CasesPage } from './cases/CasesPage.tsx';
@@ -94,6 +95,7 @@ function SignedIn() {
         <Route path="cases" element={<Allow action="case.read"><CasesPage /></Allow>} />
         <Route path="cases/new" element={<Allow action="case.open"><CaseNewPage /></Allow>} />
         <Route path="cases/:id" element={<Allow action="case.read"><CasePage /></Allow>} />
+        <Route path="cases/:id/assessment" element={<Allow action="case.read"><AssessmentPage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -19,6 +19,7 @@ export type { ConsultationView } from '../../intake/service.ts';
 export type { RoutingRuleView, Suggestion } from '../../routing/service.ts';
 export type { ReferralEventView, ReferralView } from '../../referrals/service.ts';
 export type { NotificationView } from '../../notifications/service.ts';
+export type { AssessmentVersionSummary, AssessmentView, InfoRequestView } from '../../cases/assessments.ts';
 export type { CaseDetail, CasePersonView, CaseSummary, RecordSummary, TeamMemberView, TransitionView } from '../../cases/service.ts';
 export type { Settings };
 
