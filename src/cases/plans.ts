@@ -797,7 +797,7 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
     .where('municipality_id', '=', scope.municipalityId)
     .where('id', '=', planId)
     .execute();
-  await addEvent(scope, planId, 'approved', `${input.decisionRef}（${formatDate(input.decidedOn)}）`);
+  await addEvent(scope, planId, 'approved', `${input.decisionRef}｜会議の日付：${formatDate(input.decidedOn)}`);
   if (startsNow) await addEvent(scope, planId, 'active', '支援中の事例のため、承認と同時に実施を開始');
   scope.audit('plan.approve', {
     targetType: 'case',

@@ -15,6 +15,9 @@ import { AssessmentPage } from './cases/AssessmentPage.tsx';
 import { CaseNewPage } from './cases/CaseNewPage.tsx';
 import { CasePage } from './cases/CasePage.tsx';
 import { CasesPage } from './cases/CasesPage.tsx';
+import { PlanEditPage } from './cases/PlanEditPage.tsx';
+import { PlanPage } from './cases/PlanPage.tsx';
+import { PlanPrintPage } from './cases/PlanPrintPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
 import { ConsultationsPage } from './intake/ConsultationsPage.tsx';
 import { IntakePage } from './intake/IntakePage.tsx';
@@ -96,6 +99,10 @@ function SignedIn() {
         <Route path="cases/new" element={<Allow action="case.open"><CaseNewPage /></Allow>} />
         <Route path="cases/:id" element={<Allow action="case.read"><CasePage /></Allow>} />
         <Route path="cases/:id/assessment" element={<Allow action="case.read"><AssessmentPage /></Allow>} />
+        <Route path="cases/:id/plans" element={<Allow action="case.read"><PlanPage /></Allow>} />
+        <Route path="cases/:id/plans/new" element={<Allow action="case.read"><PlanEditPage /></Allow>} />
+        <Route path="cases/:id/plans/:planId/edit" element={<Allow action="case.read"><PlanEditPage /></Allow>} />
+        <Route path="cases/:id/plans/:planId/print" element={<Allow action="case.read"><PlanPrintPage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -21,6 +21,7 @@ export type { ReferralEventView, ReferralView } from '../../referrals/service.ts
 export type { NotificationView } from '../../notifications/service.ts';
 export type { AssessmentVersionSummary, AssessmentView, InfoRequestView } from '../../cases/assessments.ts';
 export type { CaseDetail, CasePersonView, CaseSummary, RecordSummary, TeamMemberView, TransitionView } from '../../cases/service.ts';
+export type { PlanContent, PlanEventView, PlanList, PlanVersionSummary, PlanVersionView, PlanView } from '../../cases/plans.ts';
 export type { Settings };
 
 export type AuthStep = 'done' | 'totp' | 'enroll' | 'password';
