@@ -17,6 +17,8 @@ import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import { assessmentRoutes } from '../cases/assessments.ts';
 import { caseRoutes } from '../cases/routes.ts';
+import { recordRoutes } from '../cases/records.ts';
+import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
 import { AppError } from './errors.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
@@ -147,6 +149,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
     ...caseRoutes(gateway),
+    ...recordRoutes(gateway),
+    ...taskRoutes(gateway),
     ...planRoutes(gateway),
     ...assessmentRoutes(gateway),
   ];

@@ -18,6 +18,9 @@ import { CasesPage } from './cases/CasesPage.tsx';
 import { PlanEditPage } from './cases/PlanEditPage.tsx';
 import { PlanPage } from './cases/PlanPage.tsx';
 import { PlanPrintPage } from './cases/PlanPrintPage.tsx';
+import { RecordsPage } from './cases/RecordsPage.tsx';
+import { MyWorkPage } from './tasks/MyWorkPage.tsx';
+import { OverviewPage } from './tasks/OverviewPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
 import { ConsultationsPage } from './intake/ConsultationsPage.tsx';
 import { IntakePage } from './intake/IntakePage.tsx';
@@ -95,10 +98,13 @@ function SignedIn() {
         <Route path="routing-rules" element={<Allow action="settings.write"><RoutingRulesPage /></Allow>} />
         <Route path="routing-rules/new" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
         <Route path="routing-rules/:id/edit" element={<Allow action="settings.write"><RoutingRuleFormPage /></Allow>} />
+        <Route path="my-work" element={<Allow action="case.read"><MyWorkPage /></Allow>} />
         <Route path="cases" element={<Allow action="case.read"><CasesPage /></Allow>} />
         <Route path="cases/new" element={<Allow action="case.open"><CaseNewPage /></Allow>} />
+        <Route path="cases/overview" element={<Allow action="case.read"><OverviewPage /></Allow>} />
         <Route path="cases/:id" element={<Allow action="case.read"><CasePage /></Allow>} />
         <Route path="cases/:id/assessment" element={<Allow action="case.read"><AssessmentPage /></Allow>} />
+        <Route path="cases/:id/records" element={<Allow action="case.read"><RecordsPage /></Allow>} />
         <Route path="cases/:id/plans" element={<Allow action="case.read"><PlanPage /></Allow>} />
         <Route path="cases/:id/plans/new" element={<Allow action="case.read"><PlanEditPage /></Allow>} />
         <Route path="cases/:id/plans/:planId/edit" element={<Allow action="case.read"><PlanEditPage /></Allow>} />

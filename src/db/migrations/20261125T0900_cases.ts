@@ -286,6 +286,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index support_records_case on support_records (municipality_id, case_id, occurred_at desc, id desc) where is_current`.execute(db);
   await sql`create index support_records_root on support_records (municipality_id, root_id, revision)`.execute(db);
   await sql`create index support_records_creator on support_records (municipality_id, created_by_user_id, created_at)`.execute(db);
+  // わたしの仕事: a staff member's 次の予定 falling due (src/tasks/service.ts).
+  await sql`create index support_records_next_action on support_records (municipality_id, staff_user_id, next_action_on) where is_current and next_action_on is not null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -22,6 +22,7 @@ function navItems(role: Parameters<typeof can>[0]): NavItem[] {
       { label: 'つなぎ', to: '/referrals' },
     );
   }
+  if (can(role, 'case.read')) items.push({ label: 'わたしの仕事', to: '/my-work' });
   if (can(role, 'case.read')) items.push({ label: '事例（多機関協働）', to: '/cases' });
   if (can(role, 'person.read')) items.push({ label: '会議', planned: true });
   if (can(role, 'directory.read')) items.push({ label: '機関・窓口', to: '/agencies' });

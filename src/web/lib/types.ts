@@ -22,6 +22,8 @@ export type { NotificationView } from '../../notifications/service.ts';
 export type { AssessmentVersionSummary, AssessmentView, InfoRequestView } from '../../cases/assessments.ts';
 export type { CaseDetail, CasePersonView, CaseSummary, RecordSummary, TeamMemberView, TransitionView } from '../../cases/service.ts';
 export type { PlanContent, PlanEventView, PlanList, PlanVersionSummary, PlanVersionView, PlanView } from '../../cases/plans.ts';
+export type { RecordListResult, RecordRevisionView, RecordView, TodayCase, TodayView } from '../../cases/records.ts';
+export type { TaskCount, TaskKind, TaskList, TaskOverview, TaskView } from '../../tasks/service.ts';
 export type { Settings };
 
 export type AuthStep = 'done' | 'totp' | 'enroll' | 'password';
