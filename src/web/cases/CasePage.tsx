@@ -189,7 +189,7 @@ export function CasePage() {
                 第{d.plan.planNo}回プラン <Badge tone={d.plan.status === 'draft' ? 'warning' : 'success'}>{d.plan.statusLabel}</Badge>
               </p>
               {d.plan.longTermGoal && <p className="case-summary__goal">長期目標：{d.plan.longTermGoal}</p>}
-              {d.plan.nextReviewOn && <p>次回評価日：{formatDate(d.plan.nextReviewOn)}</p>}
+              {d.plan.nextReviewOn && (d.plan.status === 'approved' || d.plan.status === 'active') && <p>次回評価日：{formatDate(d.plan.nextReviewOn)}</p>}
             </>
           ) : (
             <p className="muted">まだ作成されていません。</p>
