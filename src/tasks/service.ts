@@ -77,6 +77,8 @@ export interface TaskList {
   /** More tasks exist than listed (the list stops at `limit`). */
   truncated: boolean;
   noContactAlertDays: number;
+  /** 伴走 is chased for this many days after closure. */
+  followUpDays: number;
 }
 
 export interface TaskOverview extends TaskList {
@@ -92,6 +94,10 @@ export interface OverviewFilter {
 }
 
 const LIST_LIMIT = 200;
+/** 伴走 is chased for this many days after closure. */
+export const FOLLOW_UP_DAYS = 365;
+/** 次の予定 overdue by more than this many days are no longer listed. */
+export const NEXT_ACTION_DAYS = 180;
 
 /* ---------- dates ---------- */
 
@@ -192,9 +198,16 @@ function noContact(p: Params, set: string) {
 /** SQL: the moment a closed case's follow-up interval counts from (the later of the last contact and closure). */
 const FOLLOW_UP_SINCE = sql`greatest(k.last_contact_at, coalesce(${dayStart('k.closed_on')}, k.status_changed_at))`;
 
-/** The follow-up (伴走) of a closed case is overdue: no contact within its interval since closure or the last contact. */
+/**
+ * The follow-up (伴走) of a closed case is overdue: no contact within its
+ * interval since closure or the last contact — during the first
+ * FOLLOW_UP_DAYS after closure. The schema has no end of 伴走; without a
+ * horizon every case closed years ago would stay "overdue" for good and
+ * bury this year's follow-ups.
+ */
 function followUpDue(p: Params) {
   return sql`k.status = 'closed' and k.follow_up_interval_days is not null and k.follow_up_agency_id is not null
+    and coalesce(${dayStart('k.closed_on')}, k.status_changed_at) >= ${jstStart(addDays(p.today, -FOLLOW_UP_DAYS))}::timestamptz
     and ${FOLLOW_UP_SINCE} < ${jstStart(p.today)}::timestamptz - k.follow_up_interval_days * interval '1 day'`;
 }
 
@@ -225,9 +238,11 @@ function referrals(p: Params, overdueOnly: boolean) {
 }
 
 /**
- * 次の予定 the user wrote as 対応者, due within three days or past, on cases
- * not suspended (index support_records_next_action). A later record of the
- * same agency on the case supersedes it (that record says what happens next).
+ * 次の予定 the user wrote as 対応者, due within three days or at most
+ * NEXT_ACTION_DAYS past, on cases not suspended (index
+ * support_records_next_action). A later record of the same agency on the
+ * case supersedes it (that record says what happens next). Older plans that
+ * nobody followed are left to the no-contact check of the case.
  */
 function nextActions(p: Params) {
   return sql`
@@ -236,7 +251,7 @@ function nextActions(p: Params) {
     from support_records s
     join cases k on k.municipality_id = s.municipality_id and k.id = s.case_id
     where s.municipality_id = ${p.m}::uuid and s.staff_user_id = ${p.userId}::uuid and s.is_current
-      and s.next_action_on is not null and s.next_action_on <= ${addDays(p.today, 3)}::date
+      and s.next_action_on between ${addDays(p.today, -NEXT_ACTION_DAYS)}::date and ${addDays(p.today, 3)}::date
       and k.status <> 'suspended'
       and not exists (select 1 from support_records s2
                       where s2.municipality_id = s.municipality_id and s2.case_id = s.case_id and s2.is_current
@@ -309,10 +324,13 @@ const COUNTS_JSON = sql`(
 /**
  * These statements are planned with high costs (many rows, many sub-plans),
  * which passes PostgreSQL's jit_above_cost: compiling the plan with LLVM took
- * longer (~0.5 s) than running it. JIT is off for this transaction only.
+ * longer (~0.5 s) than running it; and a parallel scan of a staff member's
+ * records cost more in worker start-up than it saved. Both are off for this
+ * transaction only.
  */
 async function withoutJit(scope: Scope) {
   await sql`set local jit = off`.execute(scope.trx);
+  await sql`set local max_parallel_workers_per_gather = 0`.execute(scope.trx);
 }
 
 /* ---------- turning rows into tasks ---------- */
@@ -471,6 +489,7 @@ function summarise(result: ResultRow, today: string, noContactAlertDays: number)
     overdue: counts.reduce((s, c) => s + c.overdue, 0),
     truncated: rows.length > LIST_LIMIT,
     noContactAlertDays,
+    followUpDays: FOLLOW_UP_DAYS,
   };
 }
 

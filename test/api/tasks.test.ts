@@ -217,6 +217,10 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
     await setCase(c.id, { last_contact_at: daysAgo(35) });
     const [again] = await tasksOf(w.houkatsu.agent, 'follow_up', c.id);
     expect(again!.why).toBe('終結後、最後に本人と接触してから35日たっています（連絡の間隔：30日）');
+
+    // 伴走 is chased for a year after closure.
+    await setCase(c.id, { closed_on: addDays(today, -400), last_contact_at: daysAgo(380) });
+    expect(await tasksOf(w.houkatsu.agent, 'follow_up', c.id)).toEqual([]);
   });
 
   it('a next action the user wrote is a task when due within three days; a later record of the agency supersedes it', async () => {
@@ -243,6 +247,9 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
     expect(later.statusCode, later.body).toBe(201);
     const now = await tasksOf(w.coordinator.agent, 'next_action', c.id);
     expect(now.map((x) => [x.title, x.severity])).toEqual([['次の予定：結果を母に電話で伝える', 'due_soon']]);
+    // A plan left unfollowed for more than half a year is no longer listed (the no-contact check covers the case).
+    await t.db.updateTable('support_records').set({ next_action_on: addDays(today, -200) }).where('id', '=', json(later).id).execute();
+    expect(await tasksOf(w.coordinator.agent, 'next_action', c.id)).toEqual([]);
     // Far-off plans are not tasks yet.
     const far = await w.coordinator.agent.post(`/api/v1/cases/${c.id}/records`, {
       occurredAt: new Date().toISOString(),

@@ -70,7 +70,9 @@ export function OverviewPage() {
                 （うち期限切れ <strong className="my-work__overdue">{data.overdue}件</strong>）
               </>
             )}
-            <span className="muted overview__basis">本人と接触なし：最後の接触から{data.noContactAlertDays}日を超えた事例</span>
+            <span className="muted overview__basis">
+              本人と接触なし：最後の接触から{data.noContactAlertDays}日を超えた事例。終結後の伴走：終結から{data.followUpDays}日以内で、連絡の間隔を過ぎた事例。
+            </span>
           </p>
           <TaskCounts counts={data.counts.filter((c) => c.kind !== 'info_request_open' && c.kind !== 'next_action')} hrefFor={(k) => hrefWith('kind', k)} active={get('kind')} />
 
