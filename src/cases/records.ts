@@ -160,7 +160,7 @@ export interface TodayView {
 /** How many cases the "today" picker offers. */
 const TODAY_CASES = 200;
 
-function recordQuery(scope: Scope) {
+export function recordQuery(scope: Scope) {
   return scope.trx
     .selectFrom('support_records as s')
     .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 's.municipality_id').onRef('a.id', '=', 's.agency_id'))
@@ -190,7 +190,8 @@ function recordQuery(scope: Scope) {
 }
 type RecordRow = Awaited<ReturnType<ReturnType<typeof recordQuery>['executeTakeFirstOrThrow']>>;
 
-function toView(r: RecordRow, agencyId: string): RecordView {
+/** A support record as the API shows it; `agencyId` is the reader's (who may correct it). */
+export function toView(r: RecordRow, agencyId: string): RecordView {
   return {
     id: r.id,
     caseId: r.case_id,

@@ -22,6 +22,7 @@ import {
 import { todayJst } from '../shared/date-input.ts';
 import { newId } from '../shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
+import { recordQuery, toView as recordView, type RecordView } from './records.ts';
 import type { CaseOpenInput, TransitionInput } from './schema.ts';
 
 export interface CasePersonView {
@@ -112,7 +113,7 @@ export interface CaseDetail extends CaseSummary {
     approvalRef: string | null;
   } | null;
   openInfoRequests: number;
-  recentRecords: RecordSummary[];
+  recentRecords: RecordView[];
   access: { teamRole: TeamRole; teamRoleLabel: string; staff: boolean; contribute: boolean; edit: boolean; manage: boolean };
 }
 
@@ -572,48 +573,16 @@ export async function loadTransitions(scope: Scope, caseId: string): Promise<Tra
 }
 
 /** The last `limit` current support records of a case, newest first (the merged timeline across agencies). */
-export async function recentRecords(scope: Scope, caseId: string, limit = 50): Promise<RecordSummary[]> {
-  const rows = await scope.trx
-    .selectFrom('support_records as s')
-    .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 's.municipality_id').onRef('a.id', '=', 's.agency_id'))
-    .select([
-      's.id',
-      's.root_id',
-      's.revision',
-      's.occurred_at',
-      's.kind',
-      's.staff_name',
-      's.agency_id',
-      'a.name as agency_name',
-      's.content',
-      's.duration_minutes',
-      's.next_action',
-      's.next_action_on',
-      's.contact',
-    ])
-    .where('s.municipality_id', '=', scope.municipalityId)
+export async function recentRecords(scope: Scope, caseId: string, limit = 50): Promise<RecordView[]> {
+  const ctx = requireUser(scope);
+  const rows = await recordQuery(scope)
     .where('s.case_id', '=', caseId)
     .where('s.is_current', '=', true)
     .orderBy('s.occurred_at', 'desc')
     .orderBy('s.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    rootId: r.root_id,
-    revision: r.revision,
-    occurredAt: new Date(r.occurred_at).toISOString(),
-    kind: r.kind,
-    staffName: r.staff_name,
-    agencyId: r.agency_id,
-    agencyName: r.agency_name,
-    content: r.content,
-    durationMinutes: r.duration_minutes,
-    nextAction: r.next_action,
-    nextActionOn: r.next_action_on,
-    contact: r.contact,
-    corrected: r.revision > 1,
-  }));
+  return rows.map((r) => recordView(r, ctx.agencyId));
 }
 
 /** The case page: case, persons, team, links, history, latest assessment and plan, last 50 records. */
@@ -887,13 +856,8 @@ export async function addTeamMember(
   return loadTeam(scope, caseId);
 }
 
-export async function updateTeamMember(
-  scope: Scope,
-  caseId: string,
-  memberId: string,
-  patch: { role?: TeamRole | undefined; involvement?: string | null | undefined },
-): Promise<TeamMemberView[]> {
-  const access = await requireCase(scope, caseId, 'manage', 'case.team.update');
+/** A current member row of the case team, or 404. */
+async function activeMember(scope: Scope, caseId: string, memberId: string) {
   const member = await scope.trx
     .selectFrom('case_members')
     .selectAll()
@@ -903,6 +867,17 @@ export async function updateTeamMember(
     .where('removed_at', 'is', null)
     .executeTakeFirst();
   if (!member) throw notFound('チームのメンバー');
+  return member;
+}
+
+export async function updateTeamMember(
+  scope: Scope,
+  caseId: string,
+  memberId: string,
+  patch: { role?: TeamRole | undefined; involvement?: string | null | undefined },
+): Promise<TeamMemberView[]> {
+  const access = await requireCase(scope, caseId, 'manage', 'case.team.update');
+  const member = await activeMember(scope, caseId, memberId);
   const set: Record<string, unknown> = {};
   if (patch.involvement !== undefined) set.involvement = patch.involvement;
   if (patch.role && patch.role !== member.role) {
@@ -944,15 +919,7 @@ export async function updateTeamMember(
 export async function removeTeamMember(scope: Scope, caseId: string, memberId: string, reason: string): Promise<TeamMemberView[]> {
   const ctx = requireUser(scope);
   const access = await requireCase(scope, caseId, 'manage', 'case.team.remove');
-  const member = await scope.trx
-    .selectFrom('case_members')
-    .selectAll()
-    .where('municipality_id', '=', scope.municipalityId)
-    .where('case_id', '=', caseId)
-    .where('id', '=', memberId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  if (!member) throw notFound('チームのメンバー');
+  const member = await activeMember(scope, caseId, memberId);
   if (member.user_id === null && member.role === 'lead') {
     throw invalid({ memberId: '主担当機関はチームから外せません。先に別の機関を主担当にしてください' });
   }
