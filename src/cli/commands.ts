@@ -40,9 +40,10 @@ Usage: npm run kasane -- <command> [options]
   user reset-password --login ID [--password-stdin]
                                        set a new password (generated if not given); the user must change it
   user unlock --login ID               unlock an account locked after failed logins
-  demo generate [--population N] [--years Y] [--seed S] [--municipality NAME]
+  demo generate [--population N] [--years Y] [--seed S] [--cases N] [--municipality NAME]
                                        add fictional, deterministic demo data (people, households,
-                                       consultations, consents, referrals); default 5000 people, 5 years
+                                       consultations, consents, referrals, 多機関協働 cases with plans
+                                       and support records); default 5000 people, 5 years, one case per 10 people
   migrate                              bring the database schema up to date
   audit verify                         check the audit log hash chain; exits 1 and names the first bad row
 
@@ -196,6 +197,11 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
           return n;
         };
         const population = num('population', 5000, 2_000_000);
+        const casesOption = p.options.get('cases');
+        const cases = casesOption === undefined ? undefined : casesOption === true ? Number.NaN : Number(casesOption);
+        if (cases !== undefined && (!Number.isInteger(cases) || cases < 0 || cases > 200_000)) {
+          throw new CliError('--cases must be a whole number from 0 to 200000');
+        }
         const started = Date.now();
         let lastReport = 0;
         const r = await generateDemoData(db, {
@@ -203,6 +209,7 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
           population,
           years: num('years', 5, 20),
           seed: num('seed', 1, 2 ** 31),
+          ...(cases === undefined ? {} : { cases }),
           onProgress: (stage, done, total) => {
             if (Date.now() - lastReport < 1000 && done < total) return;
             lastReport = Date.now();
@@ -214,6 +221,7 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
         });
         out.push(
           `${municipality.name}: ${r.persons} people, ${r.households} households, ${r.consultations} consultations, ${r.consents} consents, ${r.referrals} referrals, ${r.users} staff accounts added in ${((Date.now() - started) / 1000).toFixed(1)} s (fictional data)`,
+          `cases: ${r.cases.cases} cases with ${r.cases.supportRecords} support records, ${r.cases.plans} plans, ${r.cases.assessments} assessments, ${r.cases.infoRequests} information requests, ${r.cases.coordinators} coordinator accounts in ${(r.cases.ms / 1000).toFixed(1)} s`,
         );
         break;
       }

@@ -6,6 +6,7 @@ import { addBusinessDays } from '../shared/business-days.ts';
 import { newId } from '../shared/ids.ts';
 import { CHANNELS, RESPONSES } from '../shared/issues.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
+import { generateCases, type CaseGenerationResult } from './cases.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES, TOWNS } from './names.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   seed: number;
   /** Consultations per person over the whole period (default 2.5). */
   consultationsPerPerson?: number;
+  /** 多機関協働 cases (default: one per 10 people; src/demo/cases.ts). */
+  cases?: number;
   now?: Date;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -33,6 +36,7 @@ export interface GenerateResult {
   consents: number;
   referrals: number;
   users: number;
+  cases: CaseGenerationResult;
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -61,7 +65,7 @@ function rng(seed: number) {
     },
   };
 }
-type Rng = ReturnType<typeof rng>;
+export type Rng = ReturnType<typeof rng>;
 
 /** Deterministic ids: UUID-shaped, time-ordered by the given moment, unique by counter. */
 function idFactory(seed: number) {
@@ -96,7 +100,7 @@ const AGE_BANDS: [number, number][] = [
   [5, 8], [15, 9], [25, 11], [35, 12], [45, 15], [55, 14], [65, 11], [75, 11], [85, 7], [95, 2],
 ];
 
-async function insertBatched<T extends Record<string, unknown>>(
+export async function insertBatched<T extends Record<string, unknown>>(
   db: Db,
   table: string,
   rows: T[],
@@ -409,6 +413,18 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   }
   await flush();
   progress('consultations', total, total);
+  const cases = await generateCases(db, {
+    municipalityId: mid,
+    cases: options.cases ?? Math.round(persons.length / 10),
+    seed: options.seed,
+    start,
+    now,
+    r,
+    nextId,
+    people: personFacts.map((f, i) => ({ ...f, name: persons[i]!.name as string })),
+    members: keptMembers,
+    onProgress: progress,
+  });
   await sql`analyze`.execute(db);
   made = { ...made };
   return {
@@ -418,5 +434,6 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     consents: made.consents,
     referrals: made.referrals,
     users: newUsers.length,
+    cases,
   };
 }
