@@ -1,8 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSESSMENT_DOMAINS } from '../../src/shared/cases.ts';
 import { todayJst } from '../../src/shared/date-input.ts';
-import { createStaff, launchBrowser, loginAs, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import {
+  addDays,
+  apiSession,
+  createStaff,
+  launchBrowser,
+  loginAs,
+  pageRunner,
+  screenshot,
+  setDomain,
+  startServer,
+  waitForHeading,
+  type TestServer,
+} from './support.ts';
 
 /**
  * アセスメント in the browser: the coordinator writes the first version of an
@@ -20,37 +32,8 @@ let server: TestServer;
 let browser: Browser;
 const withPage = pageRunner(() => ({ browser, server }));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-/** A signed-in API client (cookie + CSRF token) for setting up data the way another user would. */
-async function client(user: { loginId: string; password: string }) {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId: user.loginId, password: user.password }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
-  return { get: (path: string) => call('GET', path), post: (path: string, body: unknown = {}) => call('POST', path, body) };
-}
-
-function plusDays(days: number): string {
-  const d = new Date(`${todayJst()}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** A signed-in API client for setting up data the way another user would. */
+const client = (user: { loginId: string; password: string }) => apiSession(server, user.loginId, user.password);
 
 const state = { caseId: '', houkatsuAgencyId: '' };
 
@@ -103,11 +86,6 @@ afterAll(async () => {
   await server?.stop();
 }, TIMEOUT);
 
-async function setDomain(page: Page, label: string, status: string, note?: string) {
-  await page.getByRole('group', { name: label, exact: true }).getByText(status, { exact: true }).click();
-  if (note !== undefined) await page.getByLabel(`${label}の状況・メモ`, { exact: true }).fill(note);
-}
-
 describe('アセスメント', () => {
   it(
     'writes two versions, compares them, asks for information and resolves a conflict without losing text',
@@ -144,7 +122,7 @@ describe('アセスメント', () => {
         const requests = page.locator('#info-requests');
         await requests.getByLabel('依頼先（チームの機関）').selectOption({ label: `${HOUKATSU.agency}（協力）` });
         await requests.getByRole('textbox', { name: '知りたいこと' }).fill('母の通院先と、介護保険の申請状況を教えてください');
-        await requests.getByLabel('回答期限').fill(plusDays(7));
+        await requests.getByLabel('回答期限').fill(addDays(todayJst(), 7));
         await requests.getByRole('button', { name: '依頼する' }).click();
         await requests.getByText(/に依頼しました/).waitFor();
 
@@ -159,14 +137,14 @@ describe('アセスメント', () => {
         await houkatsu.post(`/api/v1/cases/${state.caseId}/info-requests`, {
           toAgencyId: (await coord.get(`/api/v1/cases/${state.caseId}`)).leadAgency.id,
           question: '息子さんの今後の面談の予定を共有してください',
-          dueOn: plusDays(3),
+          dueOn: addDays(todayJst(), 3),
         });
         const late = await coord.post(`/api/v1/cases/${state.caseId}/info-requests`, {
           toAgencyId: state.houkatsuAgencyId,
           question: '民生委員の見守りの状況を確認してください',
           dueOn: todayJst(),
         });
-        await server.handle.db.updateTable('info_requests').set({ due_on: plusDays(-2) }).where('id', '=', late.id).execute();
+        await server.handle.db.updateTable('info_requests').set({ due_on: addDays(todayJst(), -2) }).where('id', '=', late.id).execute();
 
         // 第2版: the answer is reflected.
         await page.reload();

@@ -1,12 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayJst } from '../../src/shared/date-input.ts';
 import {
+  addDays,
   apiSession,
   createStaff,
+  field,
+  fillPlanActions,
   launchBrowser,
   loginAs,
   pageRunner,
   screenshot,
+  setDomain,
   startServer,
   waitForHeading,
   type TestServer,
@@ -53,7 +58,7 @@ beforeAll(async () => {
     purpose: 'agency_sharing',
     decision: 'granted',
     scopeKind: 'all',
-    consentedOn: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10),
+    consentedOn: todayJst(),
     method: '書面',
   });
   const consultation = await clerk.post('/api/v1/consultations', {
@@ -160,18 +165,10 @@ describe('多機関協働 journey', () => {
         ['母の要介護認定の申請支援', `${MINAMI}（協力）`, '小野', '随時', '3か月'],
         ['地域の居場所の紹介と初回の同行', `${COORD}（主担当）`, '森', '週1回', '3か月'],
       ];
-      for (const [i, [content, agency, staff, frequency, period]] of rows.entries()) {
-        if (i > 0) await page.getByRole('button', { name: '＋ 行を追加' }).click();
-        const n = i + 1;
-        await field(page, rowName('内容', n)).fill(content);
-        await page.getByRole('combobox', { name: rowName('担当機関', n) }).selectOption({ label: agency });
-        await field(page, rowName('担当者', n)).fill(staff);
-        await field(page, rowName('頻度', n)).fill(frequency);
-        await field(page, rowName('期間', n)).fill(period);
-      }
-      await field(page, /^本人の同意の日付/).fill(today());
+      await fillPlanActions(page, rows);
+      await field(page, /^本人の同意の日付/).fill(todayJst());
       await page.getByRole('radio', { name: /^書面/ }).check();
-      await field(page, /^次回評価日/).fill(addDays(today(), 60));
+      await field(page, /^次回評価日/).fill(addDays(todayJst(), 60));
       await page.getByRole('button', { name: '案を作成する' }).click();
       await page.getByText('第1回プランの案を作成しました').waitFor();
       expect(await page.locator('.plan-actions tbody tr').count()).toBe(3);
@@ -202,7 +199,7 @@ describe('多機関協働 journey', () => {
 
       // Sixty days later: the plan's 次回評価日 has passed.
       const caseId = state.caseUrl.split('/').pop()!;
-      await server.handle.db.updateTable('plans').set({ next_review_on: addDays(today(), -1) }).where('case_id', '=', caseId).execute();
+      await server.handle.db.updateTable('plans').set({ next_review_on: addDays(todayJst(), -1) }).where('case_id', '=', caseId).execute();
       await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'わたしの仕事' }).click();
       await waitForHeading(page, 'わたしの仕事');
       const reviews = page.locator('#task-plan_review');
@@ -235,7 +232,7 @@ describe('多機関協働 journey', () => {
       await page.getByRole('button', { name: '終結' }).click();
       await page.getByRole('radio', { name: '課題解決' }).check();
       await page.getByLabel('終結を決めた会議（重層的支援会議）').fill('令和8年度 第9回 重層的支援会議');
-      await page.getByLabel('会議の日付').fill(today());
+      await page.getByLabel('会議の日付').fill(todayJst());
       await page.getByLabel('つながり続ける機関').selectOption({ label: MINAMI });
       await page.getByLabel('頻度・方法').fill('月1回の電話');
       await page.getByLabel('連絡の間隔（日）').fill('30');
@@ -250,28 +247,6 @@ describe('多機関協働 journey', () => {
     });
   });
 });
-
-function today(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-}
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function field(page: Page, name: string | RegExp) {
-  return page.getByRole('textbox', { name });
-}
-
-/** A control of one row of the plan's actions table ("内容（2行目）"). */
-function rowName(label: string, n: number): RegExp {
-  return new RegExp(`^${label}\\s*（${n}行目）$`);
-}
-
-async function setDomain(page: Page, label: string, status: string, note: string) {
-  await page.getByRole('group', { name: label, exact: true }).getByText(status, { exact: true }).click();
-  await page.getByLabel(`${label}の状況・メモ`, { exact: true }).fill(note);
-}
 
 function caseTab(page: Page, name: string) {
   return page.getByRole('navigation', { name: '事例の表示切り替え' }).getByRole('link', { name, exact: true });

@@ -1,11 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayJst } from '../../src/shared/date-input.ts';
-import type { Agent, Response } from '../support/app.ts';
-import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, open8050Case, WINDOW_AGENCY, type CaseWorld, type Party } from '../support/cases.ts';
-import { createStaff, launchBrowser, loginAs, pageRunner, screenshot, SCREENSHOT_DIR, startServer, waitForHeading, type TestServer } from './support.ts';
+import type { Agent } from '../support/app.ts';
+import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, WINDOW_AGENCY } from '../support/cases.ts';
+import {
+  field,
+  fillPlanActions,
+  launchBrowser,
+  loginAs,
+  open8050CaseOverHttp,
+  pageRunner,
+  screenshot,
+  SCREENSHOT_DIR,
+  startServer,
+  waitForHeading,
+  type TestServer,
+} from './support.ts';
 
 /**
  * 支援プラン in the browser: a case set up through the API (HTTP against the
@@ -24,71 +36,18 @@ let server: TestServer;
 let browser: Browser;
 const withPage = pageRunner(() => ({ browser, server }));
 
-/** An API client over real HTTP with the session cookie and CSRF token (the shape the API test helpers take). */
-async function httpAgent(loginId: string, password: string): Promise<Agent> {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId, password }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = /kasane_session=([^;]+)/.exec(login.headers.getSetCookie().join(';'))![1]!;
-  const session = (await login.json()) as { csrfToken: string };
-  const agent: Agent = {
-    cookie,
-    csrf: session.csrfToken,
-    session: session as Agent['session'],
-    request: async (method, url, body) => {
-      const res = await fetch(`${server.url}${url}`, {
-        method,
-        headers: {
-          cookie: `kasane_session=${cookie}`,
-          ...(method !== 'GET' ? { 'x-csrf-token': session.csrfToken } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { statusCode: res.status, body: text, json: () => JSON.parse(text) as unknown } as unknown as Response;
-    },
-    get: (url) => agent.request('GET', url),
-    post: (url, body) => agent.request('POST', url, body),
-    patch: (url, body) => agent.request('PATCH', url, body),
-  };
-  return agent;
-}
-
-async function agencyId(name: string): Promise<string> {
-  const row = await server.handle.db.selectFrom('agencies').select('id').where('name', '=', name).executeTakeFirstOrThrow();
-  return row.id;
-}
-
 let caseId = '';
 let coordinator: Agent;
 
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  for (const user of [COORD, WINDOW, HOUKATSU, OUTSIDE]) await createStaff(server, user);
-  const party = async (u: { loginId: string; password: string }): Promise<Party> => ({
-    user: { id: '', loginId: u.loginId, password: u.password, agencyId: '', role: 'agency_staff', municipalityId: '' },
-    agent: await httpAgent(u.loginId, u.password),
-  });
-  const world: CaseWorld = {
-    coordinator: await party(COORD),
-    window: await party(WINDOW),
-    houkatsu: await party(HOUKATSU),
-    outsider: await party(OUTSIDE),
-    agencies: { coord: await agencyId(COORD_AGENCY), window: await agencyId(WINDOW_AGENCY), houkatsu: await agencyId(HOUKATSU_AGENCY), other: await agencyId(OTHER_AGENCY) },
-  };
-  const opened = await open8050Case(world, { name: '小金 太一' });
+  const { world, opened } = await open8050CaseOverHttp(server, { coordinator: COORD, window: WINDOW, houkatsu: HOUKATSU, outsider: OUTSIDE }, { name: '小金 太一' });
   caseId = opened.case.id;
-  const c = world.coordinator.agent;
-  coordinator = c;
-  expect((await c.post(`/api/v1/cases/${caseId}/team`, { agencyId: world.agencies.houkatsu, role: 'cooperating', involvement: '母の介護' })).statusCode).toBe(201);
+  coordinator = world.coordinator.agent;
   for (const to of ['assessment', 'planning']) {
-    const current = (await c.get(`/api/v1/cases/${caseId}`)).json() as { version: number };
-    const moved = await c.post(`/api/v1/cases/${caseId}/transitions`, { to, reason: 'チームで確認', version: current.version });
+    const current = (await coordinator.get(`/api/v1/cases/${caseId}`)).json() as { version: number };
+    const moved = await coordinator.post(`/api/v1/cases/${caseId}/transitions`, { to, reason: 'チームで確認', version: current.version });
     expect(moved.statusCode, moved.body).toBe(200);
   }
 }, TIMEOUT);
@@ -97,15 +56,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 }, TIMEOUT);
-
-function field(page: Page, name: string | RegExp) {
-  return page.getByRole('textbox', { name });
-}
-
-/** A control of one row of the actions table ("内容（2行目）"; the row number is visually hidden). */
-function rowName(label: string, n: number): RegExp {
-  return new RegExp(`^${label}\\s*（${n}行目）$`);
-}
 
 describe('支援プラン in the browser', () => {
   it(
@@ -135,15 +85,7 @@ describe('支援プラン in the browser', () => {
           ['母の要介護認定の申請とケアプラン作成の支援', `${HOUKATSU_AGENCY}（協力）`, '森', '随時', '3か月'],
           ['地域の居場所・就労準備支援の紹介と初回の同行', `${COORD_AGENCY}（主担当）`, '小林', '週1回', '3か月'],
         ];
-        for (const [i, [content, agency, staff, frequency, period]] of rows.entries()) {
-          if (i > 0) await page.getByRole('button', { name: '＋ 行を追加' }).click();
-          const n = i + 1;
-          await field(page, rowName('内容', n)).fill(content);
-          await page.getByRole('combobox', { name: rowName('担当機関', n) }).selectOption({ label: agency });
-          await field(page, rowName('担当者', n)).fill(staff);
-          await field(page, rowName('頻度', n)).fill(frequency);
-          await field(page, rowName('期間', n)).fill(period);
-        }
+        await fillPlanActions(page, rows);
         const today = todayJst();
         const review = new Date(Date.parse(`${today}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
         await field(page, /^本人の同意の日付/).fill(today);

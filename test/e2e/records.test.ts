@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayJst } from '../../src/shared/date-input.ts';
 import { newId } from '../../src/shared/ids.ts';
 import type { Agent, Response } from '../support/app.ts';
-import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, open8050Case, WINDOW_AGENCY, type CaseWorld } from '../support/cases.ts';
-import { createStaff, launchBrowser, loginAs, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import { COORD_AGENCY, HOUKATSU_AGENCY, open8050Case, OTHER_AGENCY, WINDOW_AGENCY } from '../support/cases.ts';
+import { addDays, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
 
 /**
  * 支援経過記録 and わたしの仕事 in the browser: the coordinator records a home
@@ -25,66 +25,21 @@ const withPage = pageRunner(() => ({ browser, server }));
 let caseId = '';
 let caseLabel = '';
 
-/** The API over real HTTP, in the shape test/support/cases.ts takes. */
-async function httpAgent(loginId: string, password: string): Promise<Agent> {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId, password }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = /kasane_session=([^;]+)/.exec(login.headers.getSetCookie().join(';'))![1]!;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const request: Agent['request'] = async (method, url, body) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        cookie: `kasane_session=${cookie}`,
-        'x-csrf-token': csrfToken,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { statusCode: res.status, body: text, json: () => JSON.parse(text) as unknown } as unknown as Response;
-  };
-  return { cookie, csrf: csrfToken, session: null, request, get: (u) => request('GET', u), post: (u, b) => request('POST', u, b), patch: (u, b) => request('PATCH', u, b) };
-}
-
 function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString();
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  for (const user of [COORD, WINDOW, HOUKATSU, OUTSIDE]) await createStaff(server, user);
   const db = server.handle.db;
-  const agencyId = async (name: string) => (await db.selectFrom('agencies').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
-  const party = async (u: { loginId: string; password: string }) => ({
-    user: { id: '', loginId: u.loginId, password: u.password, agencyId: '', role: 'agency_staff' as const, municipalityId: '' },
-    agent: await httpAgent(u.loginId, u.password),
-  });
-  const world: CaseWorld = {
-    coordinator: await party(COORD),
-    window: await party(WINDOW),
-    houkatsu: await party(HOUKATSU),
-    outsider: await party(OUTSIDE),
-    agencies: { coord: await agencyId(COORD_AGENCY), window: await agencyId(WINDOW_AGENCY), houkatsu: await agencyId(HOUKATSU_AGENCY), other: await agencyId(OTHER_AGENCY) },
-  };
+  // The case of the journey: an 8050 household, with the 地域包括 on the team and a few weeks of records.
+  const { world, opened: { case: opened } } = await open8050CaseOverHttp(server, { coordinator: COORD, window: WINDOW, houkatsu: HOUKATSU, outsider: OUTSIDE }, { name: '小金 太一' });
   const c = world.coordinator.agent;
   const h = world.houkatsu.agent;
   const ok = (res: Response, status = 201) => expect(res.statusCode, res.body).toBe(status);
-
-  // The case of the journey: an 8050 household, with the 地域包括 on the team and a few weeks of records.
-  const opened = (await open8050Case(world, { name: '小金 太一' })).case;
   caseId = opened.id;
   caseLabel = `${opened.caseNo} ${opened.title}（本人：小金 太一）`;
-  ok(await c.post(`/api/v1/cases/${caseId}/team`, { agencyId: world.agencies.houkatsu, role: 'cooperating', involvement: '母の介護' }));
   await db.updateTable('cases').set({ opened_on: addDays(todayJst(), -30) }).where('id', '=', caseId).execute();
   const records: [Agent, number, string, string, number | null][] = [
     [c, 21, '電話', '母に電話。息子は日中ほとんど自室にいるとのこと。来週の訪問を約束した。', 15],

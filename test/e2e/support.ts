@@ -10,6 +10,8 @@ import { buildApp } from '../../src/server/app.ts';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import type { Role } from '../../src/shared/roles.ts';
 import { createUser } from '../../src/users/service.ts';
+import type { Agent, Response } from '../support/app.ts';
+import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, open8050Case, WINDOW_AGENCY, type CaseWorld, type OpenedCase, type Party } from '../support/cases.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const WEB_ROOT = join(REPO_ROOT, 'dist/web');
@@ -207,4 +209,105 @@ export async function apiSession(server: TestServer, loginId: string, password: 
     post: (path, body = {}) => call('POST', path, body),
     patch: (path, body) => call('PATCH', path, body),
   };
+}
+
+/** The API over real HTTP in the shape the API test helpers take (test/support/app.ts: status and body, no throwing). */
+export async function httpAgent(server: TestServer, loginId: string, password: string): Promise<Agent> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId, password }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = /kasane_session=([^;]+)/.exec(login.headers.getSetCookie().join(';'))![1]!;
+  const session = (await login.json()) as { csrfToken: string };
+  const request: Agent['request'] = async (method, url, body) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: {
+        cookie: `kasane_session=${cookie}`,
+        'x-csrf-token': session.csrfToken,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { statusCode: res.status, body: text, json: () => JSON.parse(text) as unknown } as unknown as Response;
+  };
+  return {
+    cookie,
+    csrf: session.csrfToken,
+    session: session as Agent['session'],
+    request,
+    get: (url) => request('GET', url),
+    post: (url, body) => request('POST', url, body),
+    patch: (url, body) => request('PATCH', url, body),
+  };
+}
+
+type StaffUser = Parameters<typeof createStaff>[1];
+
+/**
+ * The cast of test/support/cases.ts as real staff of the e2e server, with
+ * their agents over HTTP, and the 8050 case opened the way staff do it with
+ * the 地域包括 on the team (協力, 母の介護).
+ */
+export async function open8050CaseOverHttp(
+  server: TestServer,
+  cast: { coordinator: StaffUser; window: StaffUser; houkatsu: StaffUser; outsider: StaffUser },
+  options: { name?: string } = {},
+): Promise<{ world: CaseWorld; opened: OpenedCase }> {
+  const { coordinator, window, houkatsu, outsider } = cast;
+  for (const user of [coordinator, window, houkatsu, outsider]) await createStaff(server, user);
+  const agencyId = async (name: string) =>
+    (await server.handle.db.selectFrom('agencies').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+  const party = async (u: StaffUser): Promise<Party> => ({
+    user: { id: '', loginId: u.loginId, password: u.password, agencyId: '', role: 'agency_staff', municipalityId: '' },
+    agent: await httpAgent(server, u.loginId, u.password),
+  });
+  const world: CaseWorld = {
+    coordinator: await party(coordinator),
+    window: await party(window),
+    houkatsu: await party(houkatsu),
+    outsider: await party(outsider),
+    agencies: { coord: await agencyId(COORD_AGENCY), window: await agencyId(WINDOW_AGENCY), houkatsu: await agencyId(HOUKATSU_AGENCY), other: await agencyId(OTHER_AGENCY) },
+  };
+  const opened = await open8050Case(world, options);
+  const team = await world.coordinator.agent.post(`/api/v1/cases/${opened.case.id}/team`, { agencyId: world.agencies.houkatsu, role: 'cooperating', involvement: '母の介護' });
+  expect(team.statusCode, team.body).toBe(201);
+  return { world, opened };
+}
+
+/** A date (YYYY-MM-DD) so many days after another. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A text box by its accessible name. */
+export function field(page: Page, name: string | RegExp) {
+  return page.getByRole('textbox', { name });
+}
+
+/** A control of one row of the plan's actions table ("内容（2行目）"; the row number is visually hidden). */
+export function rowName(label: string, n: number): RegExp {
+  return new RegExp(`^${label}\\s*（${n}行目）$`);
+}
+
+/** Fill the plan form's actions table, adding rows as needed: content, agency (option label), staff, frequency, period. */
+export async function fillPlanActions(page: Page, rows: readonly (readonly [string, string, string, string, string])[]): Promise<void> {
+  for (const [i, [content, agency, staff, frequency, period]] of rows.entries()) {
+    if (i > 0) await page.getByRole('button', { name: '＋ 行を追加' }).click();
+    const n = i + 1;
+    await field(page, rowName('内容', n)).fill(content);
+    await page.getByRole('combobox', { name: rowName('担当機関', n) }).selectOption({ label: agency });
+    await field(page, rowName('担当者', n)).fill(staff);
+    await field(page, rowName('頻度', n)).fill(frequency);
+    await field(page, rowName('期間', n)).fill(period);
+  }
+}
+
+/** One domain of the assessment form: its status (a pill) and, if given, its note. */
+export async function setDomain(page: Page, label: string, status: string, note?: string): Promise<void> {
+  await page.getByRole('group', { name: label, exact: true }).getByText(status, { exact: true }).click();
+  if (note !== undefined) await page.getByLabel(`${label}の状況・メモ`, { exact: true }).fill(note);
 }

@@ -10,7 +10,7 @@ import { AssessmentConflict } from './AssessmentConflict.tsx';
 import { AssessmentForm } from './AssessmentForm.tsx';
 import { AssessmentHistory } from './AssessmentHistory.tsx';
 import { agencyNamer, DomainStatusBadge, draftFrom, emptyDraft, ItemValue, type AssessmentDraft } from './AssessmentParts.tsx';
-import { caseCrumbs, CaseSubtitle, CaseTabs } from './CaseFrame.tsx';
+import { CaseHeader } from './CaseFrame.tsx';
 import { InfoRequestsSection, MyAgencyRequests } from './InfoRequests.tsx';
 
 /**
@@ -171,18 +171,7 @@ export function AssessmentPage() {
 
   return (
     <>
-      <PageHeader
-        title={title}
-        heading={
-          <>
-            <span className="heading-kicker">{detail.title}</span>
-            アセスメント
-          </>
-        }
-        breadcrumbs={caseCrumbs(detail)}
-        lead={<CaseSubtitle detail={detail} />}
-      />
-      <CaseTabs caseId={detail.id} />
+      <CaseHeader detail={detail} title={title} kicker={detail.title} heading="アセスメント" />
       <div className="case-page">
         {flash && (
           <Notice tone="success" focus>

@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import type { CaseStatus } from '../../shared/cases.ts';
+import { PageHeader, type Crumb } from '../components/PageHeader.tsx';
 import { Badge, type BadgeTone } from '../components/ui.tsx';
 import type { CaseDetail } from '../lib/types.ts';
 
@@ -27,6 +29,39 @@ export function CaseSubtitle({ detail }: { detail: CaseDetail }) {
       {detail.primaryPerson && <span>本人：{detail.primaryPerson.displayName}</span>}
       <span>主担当：{detail.leadAgency.name}</span>
     </span>
+  );
+}
+
+/** The head of a case page: the <h1> under its kicker, the case's line (CaseSubtitle) and the tabs. */
+export function CaseHeader({
+  detail,
+  title,
+  kicker,
+  heading,
+  breadcrumbs = caseCrumbs(detail),
+}: {
+  detail: CaseDetail;
+  /** For <title>. */
+  title: string;
+  kicker: ReactNode;
+  heading: ReactNode;
+  breadcrumbs?: Crumb[];
+}) {
+  return (
+    <>
+      <PageHeader
+        title={title}
+        heading={
+          <>
+            <span className="heading-kicker">{kicker}</span>
+            {heading}
+          </>
+        }
+        breadcrumbs={breadcrumbs}
+        lead={<CaseSubtitle detail={detail} />}
+      />
+      <CaseTabs caseId={detail.id} />
+    </>
   );
 }
 

@@ -9,7 +9,7 @@ import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import type { CaseDetail } from '../lib/types.ts';
 import { PersonPicker } from '../people/PersonPicker.tsx';
-import { CaseSubtitle, CaseTabs } from './CaseFrame.tsx';
+import { CaseHeader } from './CaseFrame.tsx';
 import { TeamPanel } from './CaseTeam.tsx';
 import { TransitionHistory, TransitionPanel } from './CaseTransitions.tsx';
 
@@ -112,18 +112,7 @@ export function CasePage() {
   const d = detail;
   return (
     <>
-      <PageHeader
-        title={`${d.caseNo} ${d.title}`}
-        heading={
-          <>
-            <span className="heading-kicker">事例（多機関協働）</span>
-            {d.title}
-          </>
-        }
-        breadcrumbs={CRUMBS}
-        lead={<CaseSubtitle detail={d} />}
-      />
-      <CaseTabs caseId={d.id} />
+      <CaseHeader detail={d} title={`${d.caseNo} ${d.title}`} kicker="事例（多機関協働）" heading={d.title} breadcrumbs={CRUMBS} />
       <div className="case-page">
       {flash && (
         <Notice tone="success" focus>

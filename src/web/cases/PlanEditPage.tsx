@@ -7,7 +7,7 @@ import { DateTime, LoadError, Loading, Notice } from '../components/ui.tsx';
 import { api, request } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import type { CaseDetail, PlanList, PlanView } from '../lib/types.ts';
-import { caseCrumbs, CaseSubtitle, CaseTabs } from './CaseFrame.tsx';
+import { caseCrumbs, CaseHeader } from './CaseFrame.tsx';
 import {
   COMPARED_ITEMS,
   comparedFromContent,
@@ -346,22 +346,7 @@ export function PlanEditPage() {
     );
   }
 
-  const header = (
-    <>
-      <PageHeader
-        title={`${d.caseNo} ${title}`}
-        heading={
-          <>
-            <span className="heading-kicker">支援プラン</span>
-            {title}
-          </>
-        }
-        breadcrumbs={crumbs}
-        lead={<CaseSubtitle detail={d} />}
-      />
-      <CaseTabs caseId={d.id} />
-    </>
-  );
+  const header = <CaseHeader detail={d} title={`${d.caseNo} ${title}`} kicker="支援プラン" heading={title} breadcrumbs={crumbs} />;
 
   if (editing && plan && plan.status !== 'draft' && !conflict) {
     return (

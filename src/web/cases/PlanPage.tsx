@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { ACHIEVEMENTS } from '../../shared/cases.ts';
 import { formatDate } from '../../shared/dates.ts';
@@ -6,15 +6,16 @@ import { todayJst } from '../../shared/date-input.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
 import { Badge, DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../components/ui.tsx';
-import { api, ApiError } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import type { CaseDetail, PlanList, PlanVersionSummary, PlanVersionView, PlanView } from '../lib/types.ts';
-import { caseCrumbs, CaseSubtitle, CaseTabs } from './CaseFrame.tsx';
+import { caseCrumbs, CaseHeader } from './CaseFrame.tsx';
 import {
   ACHIEVEMENT_TONES,
   approvalGaps,
   COMPARED_ITEMS,
   comparedFromContent,
+  type ComparedKey,
   DateField,
   dateOrNull,
   differingKeys,
@@ -22,6 +23,7 @@ import {
   PlanStatusBadge,
   ReviewDate,
 } from './PlanParts.tsx';
+import { VersionDiff, VersionList } from './VersionHistory.tsx';
 
 /**
  * 支援プラン of a case: the current plan shown like the plan sheet, what the
@@ -178,12 +180,43 @@ function PlanSheetView({ plan }: { plan: PlanView }) {
   );
 }
 
+/** The errors and the busy flag of one of the small plan forms; `send` hands the answered plan to onDone. */
+function usePlanAction(onDone: (p: PlanView) => void) {
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (request: () => Promise<PlanView>) => {
+    setBusy(true);
+    setErrors(null);
+    try {
+      onDone(await request());
+    } catch (e) {
+      setErrors(formErrorsFrom(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, setErrors, busy, send };
+}
+
+/** The send button and「やめる」under a small plan form. */
+function ActionButtons({ label, busy, onCancel }: { label: string; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="button-row">
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {label}
+      </button>
+      <button type="button" className="button button--tertiary" onClick={onCancel}>
+        やめる
+      </button>
+    </div>
+  );
+}
+
 /** 承認を記録: the 重層的支援会議 decision that approved the plan. */
 function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan: PlanView; onDone: (p: PlanView) => void; onCancel: () => void }) {
   const [ref, setRef] = useState('');
   const [date, setDate] = useState(todayJst());
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = usePlanAction(onDone);
   const gaps = approvalGaps(plan.content);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -192,15 +225,9 @@ function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan:
       ...(date.trim() ? {} : { decidedOn: '承認の日付を入力してください' }),
     });
     if (problems) return setErrors(problems);
-    setBusy(true);
-    setErrors(null);
-    try {
-      onDone(await api.post<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/approve`, { decisionRef: ref.trim(), decidedOn: dateOrNull(date), meetingId: null, version: plan.version }));
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setBusy(false);
-    }
+    await send(() =>
+      api.post<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/approve`, { decisionRef: ref.trim(), decidedOn: dateOrNull(date), meetingId: null, version: plan.version }),
+    );
   };
   return (
     <form className="form plan-action-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="plan-approve-title">
@@ -235,14 +262,7 @@ function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan:
         error={fieldError(errors, 'decisionRef')}
       />
       <DateField id="approve-date" label="承認の日付（会議の日付）" required value={date} onChange={setDate} error={fieldError(errors, 'decidedOn')} />
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          承認を記録する
-        </button>
-        <button type="button" className="button button--tertiary" onClick={onCancel}>
-          やめる
-        </button>
-      </div>
+      <ActionButtons label="承認を記録する" busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -257,8 +277,7 @@ function EvaluateForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan
   );
   const [comment, setComment] = useState('');
   const [date, setDate] = useState(todayJst());
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = usePlanAction(onDone);
   const set = (key: string, patch: Partial<{ achievement: string; comment: string }>) =>
     setValues((v) => ({ ...v, [key]: { ...v[key]!, ...patch } }));
 
@@ -281,22 +300,14 @@ function EvaluateForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan
     if (!date.trim()) missing.evaluatedOn = '評価日を入力してください';
     const problems = clientErrors(missing);
     if (problems) return setErrors(problems);
-    setBusy(true);
-    setErrors(null);
-    try {
-      onDone(
-        await api.post<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/evaluate`, {
-          goals: targets.map((t) => ({ key: t.key, achievement: values[t.key]!.achievement, comment: values[t.key]!.comment.trim() })),
-          comment: comment.trim(),
-          evaluatedOn: dateOrNull(date),
-          version: plan.version,
-        }),
-      );
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setBusy(false);
-    }
+    await send(() =>
+      api.post<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/evaluate`, {
+        goals: targets.map((t) => ({ key: t.key, achievement: values[t.key]!.achievement, comment: values[t.key]!.comment.trim() })),
+        comment: comment.trim(),
+        evaluatedOn: dateOrNull(date),
+        version: plan.version,
+      }),
+    );
   };
   return (
     <form className="form form--wide plan-action-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="plan-evaluate-title">
@@ -335,14 +346,7 @@ function EvaluateForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan
       ))}
       <TextArea id="evaluate-comment" label="評価のまとめ" hint="今後の方向（終結・継続・見直し）や、終結後の見守りについても書きます。" rows={3} value={comment} onChange={setComment} error={fieldError(shown, 'comment')} />
       <DateField id="evaluate-date" label="評価日" required value={date} onChange={setDate} error={fieldError(shown, 'evaluatedOn')} />
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          評価を記録する
-        </button>
-        <button type="button" className="button button--tertiary" onClick={onCancel}>
-          やめる
-        </button>
-      </div>
+      <ActionButtons label="評価を記録する" busy={busy} onCancel={onCancel} />
     </form>
   );
 }
@@ -351,26 +355,17 @@ function EvaluateForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan
 function ReviewDateForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan: PlanView; onDone: (p: PlanView) => void; onCancel: () => void }) {
   const [date, setDate] = useState(plan.nextReviewOn ?? '');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = usePlanAction(onDone);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!date.trim()) return setErrors(clientErrors({ nextReviewOn: '次回評価日を入力してください' }));
-    setBusy(true);
-    setErrors(null);
-    try {
-      onDone(
-        await api.patch<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/review-date`, {
-          nextReviewOn: dateOrNull(date),
-          reason: reason.trim() || null,
-          version: plan.version,
-        }),
-      );
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setBusy(false);
-    }
+    await send(() =>
+      api.patch<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/review-date`, {
+        nextReviewOn: dateOrNull(date),
+        reason: reason.trim() || null,
+        version: plan.version,
+      }),
+    );
   };
   return (
     <form className="form plan-action-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="plan-review-title">
@@ -381,206 +376,49 @@ function ReviewDateForm({ caseId, plan, onDone, onCancel }: { caseId: string; pl
       <p className="form__note">いまの次回評価日：{plan.nextReviewOn ? formatDate(plan.nextReviewOn) : '未設定'}。変更前と変更後の日付が履歴に残ります。</p>
       <DateField id="review-date" label="新しい次回評価日" required value={date} onChange={setDate} error={fieldError(errors, 'nextReviewOn')} />
       <TextField id="review-reason" label="変更の理由" hint="任意（例：本人の入院のため、会議の日程に合わせる）" width="full" value={reason} onChange={setReason} error={fieldError(errors, 'reason')} />
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          変更する
-        </button>
-        <button type="button" className="button button--tertiary" onClick={onCancel}>
-          やめる
-        </button>
-      </div>
+      <ActionButtons label="変更する" busy={busy} onCancel={onCancel} />
     </form>
-  );
-}
-
-/** Two versions side by side, item by item (older → newer). */
-function VersionDiff({ caseId, planId, pair, agencyName, onClose }: { caseId: string; planId: string; pair: [number, number]; agencyName: (id: string) => string; onClose: () => void }) {
-  const [views, setViews] = useState<[PlanVersionView, PlanVersionView] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [showAll, setShowAll] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    let cancelled = false;
-    setViews(null);
-    setError(null);
-    const base = `/api/v1/cases/${caseId}/plans/${planId}/versions`;
-    Promise.all([api.get<PlanVersionView>(`${base}/${pair[0]}`), api.get<PlanVersionView>(`${base}/${pair[1]}`)])
-      .then(([a, b]) => {
-        if (cancelled) return;
-        setViews([a, b]);
-        requestAnimationFrame(() => ref.current?.focus());
-      })
-      .catch((e: unknown) => !cancelled && setError(e instanceof ApiError ? e : new ApiError(0, 'client_error', String(e))));
-    return () => {
-      cancelled = true;
-    };
-  }, [caseId, planId, pair]);
-  if (error) return <LoadError error={error} />;
-  if (!views) return <Loading label="版を読み込んでいます…" />;
-  const [a, b] = views;
-  const ca = comparedFromContent(a);
-  const cb = comparedFromContent(b);
-  const changed = differingKeys(ca, cb);
-  const rows = COMPARED_ITEMS.filter((i) => showAll || changed.has(i.key));
-  return (
-    <div className="plan-diff" ref={ref} tabIndex={-1} aria-labelledby="plan-diff-title">
-      <div className="plan-diff__head">
-        <h3 id="plan-diff-title" className="plan-diff__title">
-          第{a.versionNo}版 → 第{b.versionNo}版の違い
-        </h3>
-        <p className="plan-diff__count">{changed.size ? `${changed.size}項目が変わりました` : '内容の違いはありません'}</p>
-        <label className="plan-diff__all">
-          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} /> 変わっていない項目も表示する
-        </label>
-        <button type="button" className="button button--tertiary button--small" onClick={onClose}>
-          閉じる
-        </button>
-      </div>
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table--compact plan-compare">
-            <caption className="visually-hidden">
-              第{a.versionNo}版と第{b.versionNo}版の項目ごとの違い
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">項目</th>
-                <th scope="col">
-                  第{a.versionNo}版（<DateTime value={a.savedAt} />）
-                </th>
-                <th scope="col">
-                  第{b.versionNo}版（<DateTime value={b.savedAt} />）
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key} className={changed.has(r.key) ? 'plan-compare__changed' : undefined}>
-                  <th scope="row" className="plan-compare__item">
-                    {r.label}
-                    {changed.has(r.key) && <span className="plan-compare__flag">変更</span>}
-                  </th>
-                  <td className={changed.has(r.key) ? 'plan-compare__before' : undefined}>
-                    <ItemValue plan={ca} itemKey={r.key} agencyName={agencyName} />
-                  </td>
-                  <td className={changed.has(r.key) ? 'plan-compare__after' : undefined}>
-                    <ItemValue plan={cb} itemKey={r.key} agencyName={agencyName} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </div>
   );
 }
 
 /** 版の履歴 and 状態の履歴 of one plan. */
 function PlanHistory({ caseId, plan, agencyName }: { caseId: string; plan: PlanView; agencyName: (id: string) => string }) {
-  const [chosen, setChosen] = useState<number[]>([]);
-  const [pair, setPair] = useState<[number, number] | null>(null);
-  useEffect(() => {
-    setChosen([]);
-    setPair(null);
-  }, [plan.id]);
-  const toggle = (n: number, on: boolean) => setChosen((c) => (on ? [...c.filter((x) => x !== n), n] : c.filter((x) => x !== n)).slice(-2));
-  const compare = (x: number, y: number) => setPair(x < y ? [x, y] : [y, x]);
   const versions: PlanVersionSummary[] = plan.versions;
+  const base = `/api/v1/cases/${caseId}/plans/${plan.id}/versions`;
   return (
     <div className="plan-history">
-      <section className="panel" aria-labelledby="plan-versions-title">
-        <div className="panel__title-row">
-          <h2 id="plan-versions-title" className="panel__title">
-            版の履歴（第{plan.planNo}回プラン）
-          </h2>
-          {versions.length > 1 && (
-            <button type="button" className="button button--secondary button--small" disabled={chosen.length !== 2} onClick={() => compare(chosen[0]!, chosen[1]!)}>
-              選んだ2つの版を比べる
-            </button>
-          )}
-        </div>
-        {versions.length > 1 && <p className="form__note">比べたい版を2つ選ぶか、「前の版と比べる」で、その版で何が変わったかを見られます。</p>}
-        <div className="table-wrap">
-          <table className="table table--compact">
-            <caption className="visually-hidden">プランの版の一覧（新しい順）</caption>
-            <thead>
-              <tr>
-                {versions.length > 1 && (
-                  <th scope="col">
-                    <span className="visually-hidden">比べる</span>
-                  </th>
-                )}
-                <th scope="col">版</th>
-                <th scope="col">保存日時</th>
-                <th scope="col">保存した人</th>
-                <th scope="col">変わった項目</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((v, i) => {
-                const previous = versions[i + 1];
-                return (
-                  <tr key={v.versionNo}>
-                    {versions.length > 1 && (
-                      <td className="plan-history__pick">
-                        <input
-                          type="checkbox"
-                          id={`plan-version-pick-${v.versionNo}`}
-                          checked={chosen.includes(v.versionNo)}
-                          onChange={(e) => toggle(v.versionNo, e.target.checked)}
-                        />
-                        <label htmlFor={`plan-version-pick-${v.versionNo}`} className="visually-hidden">
-                          第{v.versionNo}版を比べる版に選ぶ
-                        </label>
-                      </td>
-                    )}
-                    <td className="nowrap">
-                      <span className="table__strong">第{v.versionNo}版</span> {i === 0 && <Badge tone="info">いまの版</Badge>}
-                    </td>
-                    <td>
-                      <DateTime value={v.savedAt} />
-                    </td>
-                    <td>
-                      {v.byUserName ?? '—'}
-                      {v.byAgencyName && <span className="table__sub">{v.byAgencyName}</span>}
-                    </td>
-                    <td>
-                      {previous ? (
-                        v.changes.length ? (
-                          <ul className="tags">
-                            {v.changes.map((c) => (
-                              <li key={c} className="tag">
-                                {c}
-                              </li>
-                            ))}
-                          </ul>
-                        ) : (
-                          <span className="muted">変更なし</span>
-                        )
-                      ) : (
-                        <span className="muted">作成</span>
-                      )}
-                      {v.changeNote && <span className="table__sub">メモ：{v.changeNote}</span>}
-                    </td>
-                    <td className="table__action">
-                      {previous && (
-                        <button type="button" className="link-button" onClick={() => compare(previous.versionNo, v.versionNo)}>
-                          前の版と比べる<span className="visually-hidden">（第{v.versionNo}版）</span>
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-        {pair && <VersionDiff caseId={caseId} planId={plan.id} pair={pair} agencyName={agencyName} onClose={() => setPair(null)} />}
-      </section>
+      <VersionList
+        versions={versions}
+        className="panel"
+        titleId="plan-versions-title"
+        title={<>版の履歴（第{plan.planNo}回プラン）</>}
+        note="比べたい版を2つ選ぶか、「前の版と比べる」で、その版で何が変わったかを見られます。"
+        caption="プランの版の一覧（新しい順）"
+        idPrefix="plan-version-pick"
+        pickable={versions.length > 1}
+        firstLabel="作成"
+        badges={(_, i) => <> {i === 0 && <Badge tone="info">いまの版</Badge>}</>}
+        savedBy={(v) => ({ name: v.byUserName, agency: v.byAgencyName })}
+        resetKey={plan.id}
+        renderDiff={([before, after], onClose) => (
+          <VersionDiff<PlanVersionView, ComparedKey>
+            urls={[`${base}/${before}`, `${base}/${after}`]}
+            block="plan-diff"
+            table="plan-compare"
+            items={COMPARED_ITEMS}
+            changedKeys={(a, b) => differingKeys(comparedFromContent(a), comparedFromContent(b))}
+            columnHead={(v) => (
+              <>
+                第{v.versionNo}版（<DateTime value={v.savedAt} />）
+              </>
+            )}
+            value={(v, key) => <ItemValue plan={comparedFromContent(v)} itemKey={key} agencyName={agencyName} />}
+            changedFlag={<span className="plan-compare__flag">変更</span>}
+            hideEmptyTable
+            onClose={onClose}
+          />
+        )}
+      />
       <section className="panel" aria-labelledby="plan-events-title">
         <h2 id="plan-events-title" className="panel__title">
           状態の履歴
@@ -652,18 +490,7 @@ export function PlanPage() {
 
   return (
     <>
-      <PageHeader
-        title={`${d.caseNo} 支援プラン`}
-        heading={
-          <>
-            <span className="heading-kicker">事例（多機関協働）</span>
-            {d.title}
-          </>
-        }
-        breadcrumbs={crumbs}
-        lead={<CaseSubtitle detail={d} />}
-      />
-      <CaseTabs caseId={d.id} />
+      <CaseHeader detail={d} title={`${d.caseNo} 支援プラン`} kicker="事例（多機関協働）" heading={d.title} breadcrumbs={crumbs} />
       <div className="plan-page">
         {flash && (
           <Notice tone="success" focus>

@@ -6,7 +6,7 @@ import { LoadError, LoadMore, Loading, Notice } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { useApiData, usePagedList } from '../lib/hooks.ts';
 import type { CaseDetail, RecordListResult, RecordView } from '../lib/types.ts';
-import { caseCrumbs, CaseSubtitle, CaseTabs } from './CaseFrame.tsx';
+import { CaseHeader } from './CaseFrame.tsx';
 import { RecordForm } from './RecordForm.tsx';
 import { RecordEntry } from './RecordTimeline.tsx';
 
@@ -93,18 +93,7 @@ export function RecordsPage() {
 
   return (
     <>
-      <PageHeader
-        title={title}
-        heading={
-          <>
-            <span className="heading-kicker">{detail.title}</span>
-            支援経過記録
-          </>
-        }
-        breadcrumbs={caseCrumbs(detail)}
-        lead={<CaseSubtitle detail={detail} />}
-      />
-      <CaseTabs caseId={detail.id} />
+      <CaseHeader detail={detail} title={title} kicker={detail.title} heading="支援経過記録" />
       <div className="case-page records-page">
         {flash && (
           <Notice tone="success" focus>
