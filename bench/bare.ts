@@ -16,6 +16,8 @@ import pg from 'pg';
 import { PGliteDialect } from '../src/db/pglite-dialect.ts';
 import type { Database } from '../src/db/types.ts';
 
+/** A data-modifying statement inside a WITH. */
+const WRITES = /\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+"?\w+"?(\s+as\s+\w+)?\s+set\b/i;
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release)\b/i;
 
 class CapturedRollback extends Error {}
@@ -82,9 +84,15 @@ export class BareDb {
     return new BareDb('pglite', new PGliteDialect(pglite));
   }
 
-  /** Run `fn` and return the SELECT statements it sent, in order. */
+  /**
+   * Run `fn` and return the SELECT statements it sent (also those that start
+   * with a WITH and write nothing), in order, with the SET LOCAL settings it
+   * made (replay those with replayInTransaction).
+   */
   async capture(fn: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
-    return (await this.captureAll(fn)).filter((q) => /^\s*select\b/i.test(q.sql));
+    return (await this.captureAll(fn)).filter(
+      (q) => /^\s*(select|set\s+local)\b/i.test(q.sql) || (/^\s*with\b/i.test(q.sql) && !WRITES.test(q.sql)),
+    );
   }
 
   /** Run `fn` and return every statement it sent (without transaction control), in order. */
@@ -132,6 +140,13 @@ export class BareDb {
     }
   }
 
+  /** Replay statements in one transaction that commits (reads that SET LOCAL a setting first). */
+  async replayInTransaction(queries: readonly CompiledQuery[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const q of queries) await trx.executeQuery(q);
+    });
+  }
+
   async exec(query: CompiledQuery): Promise<number> {
     const result = await this.db.executeQuery(query);
     return result.rows.length;
@@ -152,10 +167,13 @@ export class BareDb {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  /** EXPLAIN ANALYZE of a captured statement (for the report's notes). */
-  async explain(query: CompiledQuery): Promise<string> {
+  /** EXPLAIN ANALYZE of a captured statement (for the report's notes), after the SET LOCAL statements of `settings` in the same transaction. */
+  async explain(query: CompiledQuery, settings: readonly CompiledQuery[] = []): Promise<string> {
     const sqlText = `explain (analyze, buffers off, timing on) ${query.sql}`;
-    const r = await this.db.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: sqlText } as CompiledQuery<{ 'QUERY PLAN': string }>);
+    const r = await this.db.transaction().execute(async (trx) => {
+      for (const q of settings) await trx.executeQuery(q);
+      return trx.executeQuery<{ 'QUERY PLAN': string }>({ ...query, sql: sqlText } as CompiledQuery<{ 'QUERY PLAN': string }>);
+    });
     return r.rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 

@@ -8,7 +8,7 @@
 export type DbKind = 'pglite' | 'postgres';
 export type Metric = 'p50' | 'p95' | 'p99' | 'mean';
 
-/** The two data sizes of issue 6, in people (the generator makes 2.5 consultations per person). */
+/** The two data sizes of issue 6, in people (the generator makes 2.5 consultations per person, one case per ten people). */
 export const SIZES = { small: 20_000, large: 200_000 } as const;
 
 /** Issue 6: interactive pages may not grow more than this in p95 from the small to the large size (reported, not enforced yet). */
@@ -38,7 +38,11 @@ export const BUDGETS: readonly Budget[] = [
   { operation: 'person.search.phone', label: '本人の検索・電話 (person search by phone)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 50 },
   { operation: 'intake.save', label: '受付の保存・匿名の電話相談 (intake save, anonymous)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 100 },
   { operation: 'intake.save.person', label: '受付の保存・本人あり (intake save, linked person)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 100 },
-  // Later capabilities: listed now so the report shows what is still to measure.
-  { operation: 'case.page', label: 'ケース画面 (case page)', db: 'postgres', metric: 'p95', limitMs: 80 },
-  { operation: 'my-work', label: 'わたしの仕事 (my work)', db: 'postgres', metric: 'p95', limitMs: 150 },
+  // Issue 4: "Case page (case, team, latest plan, last 50 records) p95 under 80 ms
+  // and 'my work' p95 under 150 ms on PostgreSQL with 20,000 cases and 1,000,000
+  // support records" — the generator's 200,000 people carry 20,000 cases with
+  // about 50 records each. Record entry is held to the intake save's 100 ms.
+  { operation: 'case.page', label: 'ケース画面 (case page)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 80 },
+  { operation: 'my-work', label: 'わたしの仕事 (my work)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 150 },
+  { operation: 'record.save', label: '支援経過記録の保存 (record entry)', db: 'postgres', population: SIZES.large, metric: 'p95', limitMs: 100 },
 ];

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql, type Insertable } from 'kysely';
 import { Gateway } from '../src/access/gateway.ts';
+import { hashPassword } from '../src/auth/password.ts';
 import type { SystemContext } from '../src/access/context.ts';
 import { migrateToLatest, openDatabase, type DatabaseOptions, type Db } from '../src/db/database.ts';
 import type { Database } from '../src/db/types.ts';
@@ -179,6 +180,27 @@ export interface PeopleSeed {
   phoneFragments: string[];
 }
 
+/** What the case measurements use: the generated 多機関協働 cases (src/demo/cases.ts). */
+export interface CasesSeed {
+  /** The generated coordinator named on the most cases (the bench sets a password for it). */
+  coordinator: BenchUser;
+  /** Cases the coordinator is named on, and the open ones among them. */
+  named: number;
+  namedOpen: number;
+  /** Open cases whose 主担当 is the coordinator's agency (わたしの仕事 covers them all). */
+  agencyLeadOpen: number;
+  /** Cases the coordinator's agency is on the team of (the overview covers them). */
+  agencyTeam: number;
+  /** Case page: the coordinator's cases with the most records. */
+  pageCaseIds: string[];
+  pageRecords: { min: number; max: number };
+  /** Record entry: open cases of the coordinator. */
+  recordCaseIds: string[];
+  /** All cases and support records (rows) of the municipality. */
+  totalCases: number;
+  totalRecords: number;
+}
+
 export interface SeedResult {
   municipalityId: string;
   agencies: number;
@@ -188,6 +210,7 @@ export interface SeedResult {
   /** Mean in-process listAgencies time over the search terms, as inserted and after VACUUM ANALYZE. */
   serviceSearchMeanMs: { beforeMaintenance: number; afterMaintenance: number };
   people: PeopleSeed;
+  cases: CasesSeed;
   /** VACUUM ANALYZE after seeding (PGlite never autovacuums). */
   vacuumMs: number;
 }
@@ -295,6 +318,7 @@ export async function seedDatabase(
       .where('municipality_id', '=', municipalityId)
       .executeTakeFirstOrThrow();
     const people = await peopleSeed(db, gateway, ctx, municipalityId, generated, generateMs);
+    const cases = await casesSeed(db, municipalityId);
     return {
       municipalityId,
       agencies: Number(total.n),
@@ -302,6 +326,7 @@ export async function seedDatabase(
       sampleIds: activeRows.slice(0, 100).map((r) => r.id),
       serviceSearchMeanMs: { beforeMaintenance, afterMaintenance },
       people,
+      cases,
       vacuumMs,
     };
   } finally {
@@ -399,5 +424,89 @@ async function peopleSeed(
     visiblePersonIds: sample.map((p) => p.id),
     birthDates: sample.flatMap((p) => (p.birth_date ? [p.birth_date] : [])).slice(0, 30),
     phoneFragments,
+  };
+}
+
+/**
+ * The coordinator of the case measurements: of the generator's coordinators
+ * (their passwords are unknown), the one named on the most cases gets the
+ * bench password. Case pages open that coordinator's cases with the most
+ * records; records are written on their open cases.
+ */
+async function casesSeed(db: Db, municipalityId: string): Promise<CasesSeed> {
+  const busiest = await db
+    .selectFrom('case_members as m')
+    .innerJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'm.municipality_id').onRef('u.id', '=', 'm.user_id'))
+    .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 'u.municipality_id').onRef('a.id', '=', 'u.agency_id'))
+    .select(['u.id', 'u.login_id', 'u.name', 'u.agency_id', 'a.name as agency_name', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('m.municipality_id', '=', municipalityId)
+    .where('m.removed_at', 'is', null)
+    .where('u.role', '=', 'coordinator')
+    .groupBy(['u.id', 'u.login_id', 'u.name', 'u.agency_id', 'a.name'])
+    .orderBy('n', 'desc')
+    .orderBy('u.id')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(STAFF_PASSWORD), must_change_password: false })
+    .where('municipality_id', '=', municipalityId)
+    .where('id', '=', busiest.id)
+    .execute();
+  const theirs = await db
+    .selectFrom('cases as k')
+    .innerJoin('case_members as m', (j) =>
+      j.onRef('m.municipality_id', '=', 'k.municipality_id').onRef('m.case_id', '=', 'k.id').on('m.user_id', '=', busiest.id).on('m.removed_at', 'is', null),
+    )
+    .select([
+      'k.id',
+      'k.status',
+      sql<number>`(select count(*) from support_records s where s.municipality_id = k.municipality_id and s.case_id = k.id and s.is_current)`.as('records'),
+    ])
+    .where('k.municipality_id', '=', municipalityId)
+    .orderBy('records', 'desc')
+    .orderBy('k.id')
+    .execute();
+  const open = theirs.filter((c) => c.status !== 'closed' && c.status !== 'suspended');
+  const page = theirs.slice(0, 40);
+  const count = async (q: Promise<{ n: number | string } | undefined>) => Number((await q)?.n ?? 0);
+  return {
+    coordinator: {
+      loginId: busiest.login_id,
+      password: STAFF_PASSWORD,
+      role: 'coordinator',
+      userId: busiest.id,
+      name: busiest.name,
+      agencyId: busiest.agency_id,
+      agencyName: busiest.agency_name,
+    },
+    named: theirs.length,
+    namedOpen: open.length,
+    agencyLeadOpen: await count(
+      db
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('municipality_id', '=', municipalityId)
+        .where('lead_agency_id', '=', busiest.agency_id)
+        .where('status', 'not in', ['closed', 'suspended'])
+        .executeTakeFirst(),
+    ),
+    agencyTeam: await count(
+      db
+        .selectFrom('case_members')
+        .select(sql<number>`count(distinct case_id)`.as('n'))
+        .where('municipality_id', '=', municipalityId)
+        .where('agency_id', '=', busiest.agency_id)
+        .where('user_id', 'is', null)
+        .where('removed_at', 'is', null)
+        .executeTakeFirst(),
+    ),
+    pageCaseIds: page.map((c) => c.id),
+    pageRecords: { min: Number(page.at(-1)?.records ?? 0), max: Number(page[0]?.records ?? 0) },
+    recordCaseIds: open.slice(0, 20).map((c) => c.id),
+    totalCases: await count(db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('municipality_id', '=', municipalityId).executeTakeFirst()),
+    totalRecords: await count(
+      db.selectFrom('support_records').select((eb) => eb.fn.countAll<number>().as('n')).where('municipality_id', '=', municipalityId).executeTakeFirst(),
+    ),
   };
 }

@@ -537,10 +537,7 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
   let analyzed = false;
   const flush = async () => {
     for (const [table, rows] of Object.entries(buffers)) {
-      const t0 = performance.now();
-      const n = rows.length;
       await insertBatched(db, table, rows.splice(0), table === 'cases' || table === 'plan_versions' || table === 'assessments' ? 500 : 2000);
-      if (process.env.DEBUG_CASES) console.log(table, n, Math.round(performance.now() - t0));
     }
     // Statistics for the new tables once they hold rows: until then PostgreSQL checks each
     // foreign key (records → case) with a plan made for an empty table, a scan that grows with every case.
