@@ -500,7 +500,9 @@ async function params(scope: Scope, ctx: UserContext): Promise<Params> {
 
 /**
  * わたしの仕事: tasks of the cases the user works on (named on the team, or
- * the agency is 主担当; closed cases the agency keeps the connection with),
+ * the agency is 主担当 and has named nobody yet — so an unassigned case is
+ * everyone's at that agency until someone takes it; closed cases the agency
+ * keeps the connection with),
  * requests and referrals addressed to the agency, and the user's own next
  * actions.
  */
@@ -514,7 +516,10 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
       from cases k
       where k.municipality_id = ${p.m}::uuid
         and ((k.status not in ('closed', 'suspended')
-              and (k.lead_agency_id = ${p.agencyId}::uuid
+              and ((k.lead_agency_id = ${p.agencyId}::uuid
+                    and not exists (select 1 from case_members s
+                                    where s.municipality_id = k.municipality_id and s.case_id = k.id and s.agency_id = ${p.agencyId}::uuid
+                                      and s.user_id is not null and s.removed_at is null))
                    or k.id in (select s.case_id from case_members s
                                where s.municipality_id = ${p.m}::uuid and s.user_id = ${p.userId}::uuid and s.removed_at is null)))
              or (k.status = 'closed' and k.follow_up_agency_id = ${p.agencyId}::uuid))

@@ -61,6 +61,27 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
     w = await caseWorld(t);
   });
 
+  it('my work holds the cases I am named on, and my agency\'s lead cases until someone there is named', async () => {
+    const colleague = await t.createUser({ agency: w.agencies.coord, role: 'coordinator', name: '同僚 ひかり' });
+    const colleagueAgent = await t.login(colleague.loginId, colleague.password);
+    const opened = (await open8050Case(w, { name: '担当 確認' })).case;
+    await setCase(opened.id, { last_contact_at: daysAgo(60) });
+    // The opener is named: the case is in the opener's work, not in the colleague's.
+    expect(await tasksOf(w.coordinator.agent, 'no_contact', opened.id)).toHaveLength(1);
+    expect(await tasksOf(colleagueAgent, 'no_contact', opened.id)).toHaveLength(0);
+    // Nobody of the lead agency named any more: everyone there sees it, so it is not dropped.
+    const staffRow = opened.team.find((m: { userId: string | null }) => m.userId === w.coordinator.user.id);
+    const removed = await w.coordinator.agent.post(`/api/v1/cases/${opened.id}/team/${staffRow.id}/remove`, { reason: '異動のため' });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(await tasksOf(colleagueAgent, 'no_contact', opened.id)).toHaveLength(1);
+    expect(await tasksOf(w.coordinator.agent, 'no_contact', opened.id)).toHaveLength(1);
+    // The colleague takes it: it leaves the others' work.
+    const taken = await colleagueAgent.post(`/api/v1/cases/${opened.id}/team`, { agencyId: w.agencies.coord, userId: colleague.id, role: 'lead' });
+    expect(taken.statusCode, taken.body).toBe(201);
+    expect(await tasksOf(colleagueAgent, 'no_contact', opened.id)).toHaveLength(1);
+    expect(await tasksOf(w.coordinator.agent, 'no_contact', opened.id)).toHaveLength(0);
+  });
+
   it('a plan whose review date has passed is a plan_review task for the lead agency, saying why', async () => {
     const opened = (await open8050Case(w, { name: '評価 確認' })).case;
     const moved = await w.coordinator.agent.post(`/api/v1/cases/${opened.id}/transitions`, { to: 'assessment', reason: 'アセスメント開始', version: opened.version });
