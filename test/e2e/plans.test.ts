@@ -133,7 +133,7 @@ describe('支援プラン in the browser', () => {
         expect(await page.locator('.plan-conflict .plan-compare tbody tr').count()).toBe(1);
         await page.getByRole('button', { name: 'この内容で保存する（第3版）' }).click();
         await page.getByText('第1回プランの案を保存しました（第3版）').waitFor();
-        expect(await page.locator('.plan-actions tbody tr').nth(1).textContent()).toContain('週1回');
+        await expect.poll(() => page.locator('.plan-actions tbody tr').nth(1).textContent()).toContain('週1回');
 
         // Approval from the meeting's decision.
         await page.getByRole('button', { name: '承認を記録' }).click();

@@ -111,8 +111,9 @@ describe('支援経過記録 and わたしの仕事 in the browser', () => {
         await page.getByLabel('予定日').fill(addDays(todayJst(), 2));
         await page.getByRole('button', { name: '記録する' }).click();
         await page.getByText(/訪問を記録しました/).waitFor();
+        // The timeline reloads after the save: wait until the new visit is on top.
         const first = page.locator('.record-list > li').first();
-        expect(await first.textContent()).toContain('初めて対面で話せた');
+        await expect.poll(() => first.textContent()).toContain('初めて対面で話せた');
 
         // Correct it: the reason is required, the original stays in the history.
         await first.getByRole('button', { name: '訂正する' }).click();
@@ -126,7 +127,7 @@ describe('支援経過記録 and わたしの仕事 in the browser', () => {
         await page.getByText('記録を訂正しました。').waitFor();
         const corrected = page.locator('.record-list > li').first();
         await corrected.getByText('訂正あり').waitFor();
-        expect(await corrected.textContent()).toContain('ドア越しに話せた');
+        await expect.poll(() => corrected.textContent()).toContain('ドア越しに話せた');
         await screenshot(page, 'case-records');
 
         await corrected.getByRole('button', { name: '訂正の履歴を見る' }).click();
