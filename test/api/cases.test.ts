@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { encodeCursor } from '../../src/shared/pagination.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
@@ -296,5 +297,54 @@ describe.each(DATABASE_KINDS)('cases (%s)', (kind) => {
     const reopened = json(await transition(c.id, { to: 'assessment', reason: '市内に戻り再度相談あり', version: 6 }));
     expect(reopened.closure).toBeNull();
     expect(reopened.transitions.find((x: { to: string }) => x.to === 'closed').details.closure.reason).toBe('転居');
+  });
+  it('a storm of malformed requests on every case endpoint answers 4xx only, never 500', async () => {
+    const { case: c } = await open8050Case(w, { name: '乱暴 入力' });
+    const zero = '00000000-0000-7000-8000-000000000000';
+    const base = `/api/v1/cases/${c.id}`;
+    const requests: [('GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'), string, unknown][] = [
+      ['GET', '/api/v1/cases?status=unknown', undefined],
+      ['GET', '/api/v1/cases?limit=100000', undefined],
+      ['GET', `/api/v1/cases/${zero}`, undefined],
+      ['GET', '/api/v1/cases/not-a-uuid', undefined],
+      ['POST', '/api/v1/cases', { origin: 'referral', referralId: zero }],
+      ['POST', '/api/v1/cases', { origin: 'direct', personIds: ['x'], reason: 'r' }],
+      ['POST', '/api/v1/cases', { origin: 'direct', personIds: Array(50).fill(zero), reason: 'r' }],
+      ['POST', '/api/v1/cases', [1, 2, 3]],
+      ['PATCH', base, { title: 'ぬる\u0000', version: 1 }],
+      ['PATCH', base, { title: 'x', version: 1e308 }],
+      ['POST', `${base}/team`, { agencyId: zero, role: 'cooperating' }],
+      ['POST', `${base}/team`, { agencyId: w.agencies.window, userId: zero, role: 'cooperating' }],
+      ['POST', `${base}/team`, { agencyId: w.agencies.window, role: 'boss' }],
+      ['PATCH', `${base}/team/${zero}`, { role: 'lead' }],
+      ['POST', `${base}/team/${zero}/remove`, { reason: 'x' }],
+      ['POST', `${base}/persons`, { personId: zero }],
+      ['DELETE', `${base}/persons/${zero}`, undefined],
+      ['POST', `${base}/links`, { consultationId: zero, referralId: zero }],
+      ['POST', `${base}/links`, { referralId: zero }],
+      ['POST', `${base}/transitions`, { to: 'assessment', reason: 'x'.repeat(5000), version: 1 }],
+      ['POST', `${base}/transitions`, { to: 'closed', reason: 'x', version: 1, closure: { reason: '課題解決', meetingRef: 'm', meetingDate: '令和99年99月99日', followUpIntervalDays: 1e9 } }],
+      ['POST', `${base}/transitions`, { to: 'assessment', reason: 'x', version: 'one' }],
+    ];
+    for (const [method, url, body] of requests) {
+      const res = await w.coordinator.agent.request(method, url, body);
+      expect(res.statusCode, `${method} ${url}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(500);
+      expect(json(res).error.message, `${method} ${url}`).toMatch(/[ぁ-んァ-ン一-龥]/);
+    }
+    // A forged cursor or odd search text is not an error: the list starts from the beginning.
+    for (const url of [
+      `/api/v1/cases?cursor=${encodeURIComponent(encodeCursor([1e300, 'x']))}`,
+      `/api/v1/cases?cursor=${encodeURIComponent(encodeCursor(['a\u0000', 1]))}`,
+      '/api/v1/cases?q=%25%5F%5C',
+    ]) {
+      const res = await w.coordinator.agent.get(url);
+      expect(res.statusCode, url).toBe(200);
+    }
+    expect((await w.coordinator.agent.get('/api/v1/cases?q=%00')).statusCode).toBeLessThan(500);
+    // Nothing changed.
+    const after = json(await w.coordinator.agent.get(base));
+    expect(after).toMatchObject({ status: 'intake', version: 1, title: c.title });
+    expect(after.team).toHaveLength(2);
   });
 });
