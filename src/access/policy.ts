@@ -21,17 +21,32 @@ export const ACTIONS = [
   'case.read',
   'case.write',
   'case.open',
+  'meeting.read',
+  'meeting.write',
+  'meeting.convene',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const STAFF: Action[] = ['directory.read', 'settings.read', 'person.read', 'person.write', 'case.read', 'case.write'];
+const STAFF: Action[] = [
+  'directory.read',
+  'settings.read',
+  'person.read',
+  'person.write',
+  'case.read',
+  'case.write',
+  // Any staff member may be invited to a meeting; what they see there is decided per meeting.
+  'meeting.read',
+  'meeting.write',
+];
 
 export const POLICY: Record<Role, readonly Action[]> = {
   intake_clerk: STAFF,
   promoter: STAFF,
   // 地域福祉コーディネーター take up cases too tangled for one agency (多機関協働).
-  coordinator: [...STAFF, 'case.open'],
-  secretariat: STAFF,
+  // Coordinators convene 重層的支援会議 (not 支援会議: src/meetings/service.ts).
+  coordinator: [...STAFF, 'case.open', 'meeting.convene'],
+  // 事務局 (the municipality) convenes every meeting body, 支援会議 only by it.
+  secretariat: [...STAFF, 'meeting.convene'],
   agency_staff: STAFF,
   // 管理者: users, agencies, settings — no case content by default.
   admin: ['directory.read', 'directory.write', 'users.read', 'users.write', 'settings.read', 'settings.write'],
@@ -53,6 +68,9 @@ export const ACTION_LABELS: Record<Action, string> = {
   'case.read': '事例（多機関協働）の閲覧',
   'case.write': '事例（多機関協働）の記録',
   'case.open': '事例（多機関協働）の開始',
+  'meeting.read': '会議の閲覧',
+  'meeting.write': '会議の記録',
+  'meeting.convene': '会議の招集',
 };
 
 export interface Decision {
@@ -63,7 +81,7 @@ export interface Decision {
 export function decide(ctx: AccessContext, action: Action): Decision {
   if (ctx.kind === 'system') {
     // The administrators' CLI manages the installation, never case content.
-    const allowed = !action.startsWith('person.') && !action.startsWith('case.');
+    const allowed = !action.startsWith('person.') && !action.startsWith('case.') && !action.startsWith('meeting.');
     return { allowed, reason: allowed ? 'system' : 'system has no access to personal data' };
   }
   const allowed = ctx.roles.some((role) => POLICY[role]?.includes(action));

@@ -10,6 +10,7 @@ import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
 import * as auditTruncateGuard from './migrations/20261123T1700_audit_truncate_guard.ts';
 import * as searchIndexes from './migrations/20261124T0900_search_indexes.ts';
 import * as cases from './migrations/20261125T0900_cases.ts';
+import * as meetings from './migrations/20261126T0900_meetings.ts';
 
 export type Db = Kysely<Database>;
 
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '20261123T1700_audit_truncate_guard': auditTruncateGuard,
   '20261124T0900_search_indexes': searchIndexes,
   '20261125T0900_cases': cases,
+  '20261126T0900_meetings': meetings,
 };
 
 class StaticProvider implements MigrationProvider {

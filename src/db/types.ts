@@ -158,7 +158,7 @@ export interface JobRunTable {
   last_run_at: Timestamp;
 }
 
-export interface Database extends PeopleDatabase, CasesDatabase {
+export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabase {
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
   agencies: AgencyTable;
@@ -657,4 +657,130 @@ export interface CasesDatabase {
   plan_versions: PlanVersionTable;
   plan_events: PlanEventTable;
   support_records: SupportRecordTable;
+}
+
+export interface MeetingTable {
+  municipality_id: string;
+  id: string;
+  meeting_body_id: string;
+  kind: string;
+  title: string;
+  scheduled_at: Timestamp;
+  place: string | null;
+  online: Generated<boolean>;
+  convener: string | null;
+  organizer_agency_id: string | null;
+  chair_user_id: string | null;
+  status: Generated<string>;
+  joint_group_id: string | null;
+  note: string | null;
+  version: Generated<number>;
+  created_by_user_id: string;
+  created_by_agency_id: string;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface MeetingAttendeeTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  user_id: string | null;
+  external_name: string | null;
+  external_organization: string | null;
+  role: Generated<string>;
+  invited_at: CreatedAt;
+  invited_by_user_id: string | null;
+  attended: boolean | null;
+  removed_at: Date | null;
+  removed_by_user_id: string | null;
+}
+
+export interface MeetingAcknowledgementTable {
+  municipality_id: string;
+  meeting_id: string;
+  attendee_id: string;
+  user_id: string;
+  acknowledged_at: CreatedAt;
+  text_version: string;
+}
+
+export interface MeetingAgendaItemTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  seq: number;
+  kind: string;
+  case_id: string | null;
+  person_id: string | null;
+  person_alias: string | null;
+  title: string;
+  description: string | null;
+  consent_basis: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  added_by_user_id: string | null;
+  added_by_agency_id: string | null;
+  added_at: CreatedAt;
+}
+
+export interface MeetingDecisionTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string;
+  kind: string;
+  content: string;
+  plan_id: string | null;
+  plan_version: number | null;
+  case_transition_seq: number | null;
+  details: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  decided_by_user_id: string | null;
+  decided_at: CreatedAt;
+}
+
+export interface ResourceGapTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  decision_id: string;
+  content: string;
+  status: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface MeetingInfoRequestTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string | null;
+  to_agency_id: string;
+  question: string;
+  requested_by_user_id: string | null;
+  requested_at: CreatedAt;
+  reply: string | null;
+  replied_at: Date | null;
+}
+
+export interface MeetingFollowUpTable {
+  municipality_id: string;
+  id: string;
+  meeting_id: string;
+  agenda_item_id: string | null;
+  content: string;
+  owner_user_id: string | null;
+  owner_agency_id: string | null;
+  due_on: NullableDate;
+  done_at: Date | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MeetingsDatabase {
+  meetings: MeetingTable;
+  meeting_attendees: MeetingAttendeeTable;
+  meeting_acknowledgements: MeetingAcknowledgementTable;
+  meeting_agenda_items: MeetingAgendaItemTable;
+  meeting_decisions: MeetingDecisionTable;
+  resource_gaps: ResourceGapTable;
+  meeting_info_requests: MeetingInfoRequestTable;
+  meeting_follow_ups: MeetingFollowUpTable;
 }

@@ -17,6 +17,7 @@ import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import { assessmentRoutes } from '../cases/assessments.ts';
 import { caseRoutes } from '../cases/routes.ts';
+import { meetingRoutes } from '../meetings/routes.ts';
 import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
@@ -149,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
     ...caseRoutes(gateway),
+    ...meetingRoutes(gateway),
     ...recordRoutes(gateway),
     ...taskRoutes(gateway),
     ...planRoutes(gateway),

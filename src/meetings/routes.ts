@@ -1,0 +1,168 @@
+import type { Gateway } from '../access/gateway.ts';
+import { z } from '../shared/zod-ja.ts';
+import { defineRoute, type AnyRoute } from '../server/route.ts';
+import { agendaAddSchema, attendeeAddSchema, decisionAddSchema, meetingCreateSchema, meetingListQuery, meetingPatchSchema } from './schema.ts';
+import {
+  acknowledge,
+  addAgendaItem,
+  addAttendee,
+  addDecision,
+  createMeeting,
+  getAgenda,
+  getMaterials,
+  getMeeting,
+  listAcknowledgements,
+  listAttendees,
+  listDecisions,
+  listMeetings,
+  removeAttendee,
+  updateMeeting,
+} from './service.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const attendeeParams = z.object({ id: z.uuid(), attendeeId: z.uuid() });
+const TAG = '会議体';
+
+/** 会議体: 重層的支援会議, 支援会議 (法106条の6), 推進会議 and the other bodies of the preset. */
+export function meetingRoutes(gateway: Gateway): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings',
+      summary: '会議の招集（事務局・コーディネーター。支援会議は市（事務局）だけが招集します）',
+      tag: TAG,
+      body: meetingCreateSchema,
+      handler: async ({ ctx, body, reply }) => {
+        const created = await gateway.run(ctx, 'meeting.convene', (scope) => createMeeting(scope, body));
+        reply.code(201);
+        return created;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings',
+      summary: '会議の一覧・検索（自分が招集した会議と出席者として招かれた会議だけ）',
+      tag: TAG,
+      query: meetingListQuery,
+      handler: ({ ctx, query }) => gateway.run(ctx, 'meeting.read', (scope) => listMeetings(scope, query)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id',
+      summary: '会議（日時・場所・出席者。議題は出席者に、支援会議では守秘義務の確認の後に表示）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => getMeeting(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/meetings/:id',
+      summary: '会議の変更（招集者・議長。版が古いと409）',
+      tag: TAG,
+      params: idParams,
+      body: meetingPatchSchema,
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => updateMeeting(scope, params.id, body)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/attendees',
+      summary: '会議の出席者（職員と外部の出席者、守秘義務の確認の日時）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => listAttendees(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/attendees',
+      summary: '出席者を招く（職員、または外部の出席者の氏名と所属。重層的支援会議では議題の本人の同意の範囲内の機関だけ）',
+      tag: TAG,
+      params: idParams,
+      body: attendeeAddSchema,
+      handler: async ({ ctx, params, body, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => addAttendee(scope, params.id, body));
+        reply.code(201);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/meetings/:id/attendees/:attendeeId',
+      summary: '出席者から外す（外れた職員はその時点で会議を開けなくなります）',
+      tag: TAG,
+      params: attendeeParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.write', (scope) => removeAttendee(scope, params.id, params.attendeeId)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/acknowledgements',
+      summary: '守秘義務の確認の状況（支援会議の出席者ごとの確認日時）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => listAcknowledgements(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/acknowledgements',
+      summary: '守秘義務の確認（支援会議の出席者本人。確認するまで議題・資料・記録は開けません）',
+      tag: TAG,
+      params: idParams,
+      handler: async ({ ctx, params, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => acknowledge(scope, params.id));
+        reply.code(result.created ? 201 : 200);
+        return result.acknowledgement;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/agenda',
+      summary: '会議の議題と議題ごとの決定（出席者。支援会議は守秘義務の確認の後）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => getAgenda(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/agenda',
+      summary:
+        '議題を加える（重層的支援会議：本人の同意がなければ422 consent_required。支援会議：同意不要・氏名不明も可。推進会議：個別の事例・本人は不可）',
+      tag: TAG,
+      params: idParams,
+      body: agendaAddSchema,
+      handler: async ({ ctx, params, body, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => addAgendaItem(scope, params.id, body));
+        reply.code(201);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/materials',
+      summary: '会議資料（議題の事例のアセスメント要約・プラン・直近10件の支援経過。支援会議は非公開）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => getMaterials(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/decisions',
+      summary: '会議の決定（議題ごと）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => listDecisions(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/decisions',
+      summary:
+        '決定を記録する（プラン承認・終結・中断は事例に反映。資源開発の課題は一覧へ。参加支援・アウトリーチの利用は市（事務局）が決定）',
+      tag: TAG,
+      params: idParams,
+      body: decisionAddSchema,
+      handler: async ({ ctx, params, body, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => addDecision(scope, params.id, body));
+        reply.code(201);
+        return result;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,1222 @@
+import { sql } from 'kysely';
+import { requireCase } from '../access/case-access.ts';
+import { requireUser, type Scope } from '../access/gateway.ts';
+import type { UserContext } from '../access/context.ts';
+import { approvePlan } from '../cases/plans.ts';
+import { recordQuery } from '../cases/records.ts';
+import { transitionCase } from '../cases/service.ts';
+import { displayName, requirePersonAccess } from '../people/service.ts';
+import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
+import { CASE_STATUS_LABELS, type CaseStatus } from '../shared/cases.ts';
+import { todayJst } from '../shared/date-input.ts';
+import { newId } from '../shared/ids.ts';
+import {
+  CASE_DECISIONS,
+  CONFIDENTIALITY_TEXT,
+  CONFIDENTIALITY_TEXT_VERSION,
+  DECISION_KIND_LABELS,
+  DECISIONS_BY_MEETING,
+  MEETING_KIND_LABELS,
+  MEETING_KINDS,
+  MEETING_STATUS_LABELS,
+  type AgendaAddInput,
+  type AttendeeAddInput,
+  type DecisionAddInput,
+  type DecisionKind,
+  type MeetingCreateInput,
+  type MeetingKind,
+  type MeetingListQuery,
+  type MeetingPatchInput,
+  type MeetingStatus,
+} from './schema.ts';
+
+/**
+ * 会議体 (DOMAIN.md §4): meetings of the municipality's meeting bodies and
+ * their legal rules.
+ *
+ *  - A meeting is visible only to the user who convened it and its invited
+ *    attendees; to anyone else every endpoint answers 404 and lists show
+ *    nothing (the refusal is audited).
+ *  - 重層的支援会議 (and the other bodies of the preset): a case or person
+ *    goes on the agenda only when the person's current consent to
+ *    会議での情報共有 covers every attending agency; otherwise 422
+ *    `consent_required` naming the routes (支援会議, or obtain consent).
+ *  - 支援会議 (社会福祉法第106条の6): convened by the municipality (事務局)
+ *    only; no consent needed, the person may be known only partly; each
+ *    attendee acknowledges the 守秘義務 before the agenda, materials or
+ *    decisions open; materials are 非公開. Attendance never grants access to
+ *    the case or person pages (those read the case team and consent only).
+ *  - 重層的支援体制推進会議: no case or person on the agenda.
+ * Decisions are recorded per agenda item; プラン承認, 終結 and 中断 go through
+ * the cases module (approvePlan / transitionCase), with its own rights
+ * (the case's 主担当 or coordinator) and audit.
+ */
+
+interface MeetingRow {
+  id: string;
+  meeting_body_id: string;
+  body_name: string;
+  body_legal_basis: string | null;
+  kind: string;
+  title: string;
+  scheduled_at: Date;
+  place: string | null;
+  online: boolean;
+  convener: string | null;
+  organizer_agency_id: string | null;
+  organizer_name: string | null;
+  chair_user_id: string | null;
+  status: string;
+  joint_group_id: string | null;
+  note: string | null;
+  version: number;
+  created_by_user_id: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MeetingAccess {
+  meeting: MeetingRow;
+  kind: MeetingKind;
+  /** The user's own attendee row (invited and not removed). */
+  attendeeId: string | null;
+  acknowledgedAt: Date | null;
+  /** The convener or the chair: edits the meeting and its attendees. */
+  manage: boolean;
+  /** The agenda, materials and decisions are open to the user (an attendee; for 支援会議, after the acknowledgement). */
+  open: boolean;
+}
+
+function asKind(kind: string): MeetingKind {
+  return (MEETING_KINDS as readonly string[]).includes(kind) ? (kind as MeetingKind) : 'other';
+}
+
+function meetingQuery(scope: Scope) {
+  return scope.trx
+    .selectFrom('meetings as m')
+    .innerJoin('meeting_bodies as b', (j) => j.onRef('b.municipality_id', '=', 'm.municipality_id').onRef('b.id', '=', 'm.meeting_body_id'))
+    .leftJoin('agencies as oa', (j) => j.onRef('oa.municipality_id', '=', 'm.municipality_id').onRef('oa.id', '=', 'm.organizer_agency_id'))
+    .select([
+      'm.id',
+      'm.meeting_body_id',
+      'b.name as body_name',
+      'b.legal_basis as body_legal_basis',
+      'm.kind',
+      'm.title',
+      'm.scheduled_at',
+      'm.place',
+      'm.online',
+      'm.convener',
+      'm.organizer_agency_id',
+      'oa.name as organizer_name',
+      'm.chair_user_id',
+      'm.status',
+      'm.joint_group_id',
+      'm.note',
+      'm.version',
+      'm.created_by_user_id',
+      'm.created_at',
+      'm.updated_at',
+    ])
+    .where('m.municipality_id', '=', scope.municipalityId);
+}
+
+/** SQL: the meeting aliased `m` was convened by the user or the user is invited to it. */
+function visibleMeetingPredicate(ctx: UserContext, m = 'm') {
+  return sql<boolean>`(
+    ${sql.ref(`${m}.created_by_user_id`)} = ${ctx.userId}::uuid
+    or exists (select 1 from meeting_attendees va
+               where va.municipality_id = ${sql.ref(`${m}.municipality_id`)} and va.meeting_id = ${sql.ref(`${m}.id`)}
+                 and va.user_id = ${ctx.userId}::uuid and va.removed_at is null)
+  )`;
+}
+
+/**
+ * The user's access to a meeting, or 404 (audited) when they neither convened
+ * it nor are invited: its existence is not revealed.
+ */
+export async function requireMeeting(scope: Scope, meetingId: string, action = 'meeting.read'): Promise<MeetingAccess> {
+  const ctx = requireUser(scope);
+  const meeting = (await meetingQuery(scope)
+    .where('m.id', '=', meetingId)
+    .where(visibleMeetingPredicate(ctx, 'm'))
+    .executeTakeFirst()) as MeetingRow | undefined;
+  if (!meeting) {
+    scope.audit(action, { targetType: 'meeting', targetId: meetingId, reason: 'not invited to the meeting' }, 'denied');
+    throw notFound('会議');
+  }
+  const mine = await scope.trx
+    .selectFrom('meeting_attendees as a')
+    .leftJoin('meeting_acknowledgements as k', (j) =>
+      j.onRef('k.municipality_id', '=', 'a.municipality_id').onRef('k.meeting_id', '=', 'a.meeting_id').onRef('k.attendee_id', '=', 'a.id'),
+    )
+    .select(['a.id', 'a.role', 'k.acknowledged_at'])
+    .where('a.municipality_id', '=', scope.municipalityId)
+    .where('a.meeting_id', '=', meetingId)
+    .where('a.user_id', '=', ctx.userId)
+    .where('a.removed_at', 'is', null)
+    .executeTakeFirst();
+  const kind = asKind(meeting.kind);
+  const acknowledgedAt = mine?.acknowledged_at ? new Date(mine.acknowledged_at) : null;
+  return {
+    meeting,
+    kind,
+    attendeeId: mine?.id ?? null,
+    acknowledgedAt,
+    manage: meeting.created_by_user_id === ctx.userId || meeting.chair_user_id === ctx.userId || mine?.role === 'chair',
+    open: !!mine && (kind !== 'shien' || !!acknowledgedAt),
+  };
+}
+
+/** Refuse what only the meeting's attendees may open; for 支援会議, only after the 守秘義務 acknowledgement. */
+function requireOpen(scope: Scope, access: MeetingAccess): void {
+  if (!access.attendeeId) scope.deny('not an attendee of the meeting', 'この会議の出席者ではないため、議題・資料・記録は開けません。');
+  if (!access.open) {
+    scope.deny(
+      'confidentiality not acknowledged (支援会議)',
+      '守秘義務の確認が必要です。支援会議（社会福祉法第106条の6）の資料・記録を開く前に、守秘義務を確認してください。',
+    );
+  }
+}
+
+function requireManage(scope: Scope, access: MeetingAccess): void {
+  if (!access.manage) scope.deny('not the convener or chair', 'この操作は会議の招集者または議長が行います。');
+}
+
+function requireNotCancelled(access: MeetingAccess): void {
+  if (access.meeting.status === 'cancelled') throw new AppError(422, 'invalid_state', '中止した会議には記録できません。');
+}
+
+/* ---------- views ---------- */
+
+export interface AttendeeView {
+  id: string;
+  userId: string | null;
+  name: string;
+  organization: string | null;
+  external: boolean;
+  role: 'chair' | 'member';
+  invitedAt: string;
+  attended: boolean | null;
+  acknowledgedAt: string | null;
+}
+
+export interface DecisionView {
+  id: string;
+  agendaItemId: string;
+  kind: DecisionKind;
+  kindLabel: string;
+  content: string;
+  planId: string | null;
+  planVersion: number | null;
+  caseTransitionSeq: number | null;
+  details: Record<string, unknown> | null;
+  decidedByName: string | null;
+  decidedAt: string;
+}
+
+export interface AgendaItemView {
+  id: string;
+  seq: number;
+  kind: 'case' | 'person' | 'topic';
+  title: string;
+  description: string | null;
+  case: { id: string; caseNo: string; title: string } | null;
+  person: { id: string | null; name: string } | null;
+  consentBasis: Record<string, unknown> | null;
+  addedByName: string | null;
+  addedAt: string;
+  decisions: DecisionView[];
+}
+
+export interface MeetingSummary {
+  id: string;
+  kind: MeetingKind;
+  kindLabel: string;
+  bodyName: string;
+  title: string;
+  scheduledAt: string;
+  place: string | null;
+  online: boolean;
+  status: MeetingStatus;
+  statusLabel: string;
+}
+
+export interface MeetingDetail extends MeetingSummary {
+  meetingBodyId: string;
+  legalBasis: string | null;
+  convener: string | null;
+  organizer: { id: string; name: string } | null;
+  chairUserId: string | null;
+  jointMeetings: { id: string; title: string; bodyName: string }[];
+  note: string | null;
+  /** 支援会議: everything shared there is 非公開. */
+  confidential: boolean;
+  confidentiality: { required: boolean; text: string; textVersion: string; acknowledgedAt: string | null } | null;
+  attendees: AttendeeView[];
+  /** Null until the agenda is open to the user (支援会議: after the acknowledgement). */
+  agenda: AgendaItemView[] | null;
+  version: number;
+  can: { manage: boolean; acknowledge: boolean; addAgenda: boolean; decide: boolean };
+}
+
+function summaryOf(m: MeetingRow): MeetingSummary {
+  const kind = asKind(m.kind);
+  const status = m.status as MeetingStatus;
+  return {
+    id: m.id,
+    kind,
+    kindLabel: MEETING_KIND_LABELS[kind],
+    bodyName: m.body_name,
+    title: m.title,
+    scheduledAt: new Date(m.scheduled_at).toISOString(),
+    place: m.place,
+    online: m.online,
+    status,
+    statusLabel: MEETING_STATUS_LABELS[status],
+  };
+}
+
+async function loadAttendees(scope: Scope, meetingId: string): Promise<AttendeeView[]> {
+  const rows = await scope.trx
+    .selectFrom('meeting_attendees as a')
+    .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'a.municipality_id').onRef('u.id', '=', 'a.user_id'))
+    .leftJoin('agencies as ag', (j) => j.onRef('ag.municipality_id', '=', 'u.municipality_id').onRef('ag.id', '=', 'u.agency_id'))
+    .leftJoin('meeting_acknowledgements as k', (j) =>
+      j.onRef('k.municipality_id', '=', 'a.municipality_id').onRef('k.meeting_id', '=', 'a.meeting_id').onRef('k.attendee_id', '=', 'a.id'),
+    )
+    .select([
+      'a.id',
+      'a.user_id',
+      'a.external_name',
+      'a.external_organization',
+      'a.role',
+      'a.invited_at',
+      'a.attended',
+      'u.name as user_name',
+      'ag.name as agency_name',
+      'k.acknowledged_at',
+    ])
+    .where('a.municipality_id', '=', scope.municipalityId)
+    .where('a.meeting_id', '=', meetingId)
+    .where('a.removed_at', 'is', null)
+    .orderBy('a.invited_at')
+    .orderBy('a.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    name: r.user_name ?? r.external_name ?? '',
+    organization: r.agency_name ?? r.external_organization,
+    external: !r.user_id,
+    role: r.role as 'chair' | 'member',
+    invitedAt: new Date(r.invited_at).toISOString(),
+    attended: r.attended,
+    acknowledgedAt: r.acknowledged_at ? new Date(r.acknowledged_at).toISOString() : null,
+  }));
+}
+
+async function loadDecisions(scope: Scope, meetingId: string): Promise<DecisionView[]> {
+  const rows = await scope.trx
+    .selectFrom('meeting_decisions as d')
+    .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'd.municipality_id').onRef('u.id', '=', 'd.decided_by_user_id'))
+    .select([
+      'd.id',
+      'd.agenda_item_id',
+      'd.kind',
+      'd.content',
+      'd.plan_id',
+      'd.plan_version',
+      'd.case_transition_seq',
+      'd.details',
+      'u.name as user_name',
+      'd.decided_at',
+    ])
+    .where('d.municipality_id', '=', scope.municipalityId)
+    .where('d.meeting_id', '=', meetingId)
+    .orderBy('d.decided_at')
+    .orderBy('d.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    agendaItemId: r.agenda_item_id,
+    kind: r.kind as DecisionKind,
+    kindLabel: DECISION_KIND_LABELS[r.kind as DecisionKind] ?? r.kind,
+    content: r.content,
+    planId: r.plan_id,
+    planVersion: r.plan_version,
+    caseTransitionSeq: r.case_transition_seq,
+    details: r.details,
+    decidedByName: r.user_name,
+    decidedAt: new Date(r.decided_at).toISOString(),
+  }));
+}
+
+function agendaRows(scope: Scope) {
+  return scope.trx
+    .selectFrom('meeting_agenda_items as i')
+    .leftJoin('cases as k', (j) => j.onRef('k.municipality_id', '=', 'i.municipality_id').onRef('k.id', '=', 'i.case_id'))
+    .leftJoin('case_persons as kp', (j) =>
+      j.onRef('kp.municipality_id', '=', 'k.municipality_id').onRef('kp.case_id', '=', 'k.id').on('kp.is_primary', '=', true),
+    )
+    .leftJoin('persons as p', (j) =>
+      j.onRef('p.municipality_id', '=', 'i.municipality_id').on((eb) => eb.or([eb('p.id', '=', eb.ref('i.person_id')), eb('p.id', '=', eb.ref('kp.person_id'))])),
+    )
+    .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'i.municipality_id').onRef('u.id', '=', 'i.added_by_user_id'))
+    .select([
+      'i.id',
+      'i.seq',
+      'i.kind',
+      'i.case_id',
+      'i.person_id',
+      'i.person_alias',
+      'i.title',
+      'i.description',
+      'i.consent_basis',
+      'i.added_at',
+      'k.case_no',
+      'k.title as case_title',
+      'k.status as case_status',
+      'k.version as case_version',
+      'p.id as subject_person_id',
+      'p.name as person_name',
+      'p.alias as person_alias_registered',
+      'u.name as user_name',
+    ])
+    .where('i.municipality_id', '=', scope.municipalityId);
+}
+type AgendaRow = Awaited<ReturnType<ReturnType<typeof agendaRows>['executeTakeFirstOrThrow']>>;
+
+function personOf(r: AgendaRow): AgendaItemView['person'] {
+  if (r.subject_person_id) return { id: r.subject_person_id, name: displayName({ name: r.person_name, alias: r.person_alias_registered }) };
+  if (r.kind === 'person') return { id: null, name: r.person_alias ?? '氏名不明' };
+  return null;
+}
+
+async function loadAgenda(scope: Scope, meetingId: string): Promise<AgendaItemView[]> {
+  const [rows, decisions] = await Promise.all([
+    agendaRows(scope).where('i.meeting_id', '=', meetingId).orderBy('i.seq').execute(),
+    loadDecisions(scope, meetingId),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    seq: r.seq,
+    kind: r.kind as AgendaItemView['kind'],
+    title: r.title,
+    description: r.description,
+    case: r.case_id ? { id: r.case_id, caseNo: r.case_no ?? '', title: r.case_title ?? '' } : null,
+    person: personOf(r),
+    consentBasis: r.consent_basis,
+    addedByName: r.user_name,
+    addedAt: new Date(r.added_at).toISOString(),
+    decisions: decisions.filter((d) => d.agendaItemId === r.id),
+  }));
+}
+
+async function loadDetail(scope: Scope, access: MeetingAccess): Promise<MeetingDetail> {
+  const m = access.meeting;
+  const [attendees, agenda, joint] = await Promise.all([
+    loadAttendees(scope, m.id),
+    access.open ? loadAgenda(scope, m.id) : Promise.resolve(null),
+    m.joint_group_id
+      ? meetingQuery(scope).where('m.joint_group_id', '=', m.joint_group_id).where('m.id', '!=', m.id).orderBy('m.scheduled_at').execute()
+      : Promise.resolve([] as MeetingRow[]),
+  ]);
+  return {
+    ...summaryOf(m),
+    meetingBodyId: m.meeting_body_id,
+    legalBasis: m.body_legal_basis,
+    convener: m.convener,
+    organizer: m.organizer_agency_id ? { id: m.organizer_agency_id, name: m.organizer_name ?? '' } : null,
+    chairUserId: m.chair_user_id,
+    jointMeetings: joint.map((j) => ({ id: j.id, title: j.title, bodyName: j.body_name })),
+    note: m.note,
+    confidential: access.kind === 'shien',
+    confidentiality:
+      access.kind === 'shien'
+        ? {
+            required: !access.acknowledgedAt,
+            text: CONFIDENTIALITY_TEXT,
+            textVersion: CONFIDENTIALITY_TEXT_VERSION,
+            acknowledgedAt: access.acknowledgedAt ? access.acknowledgedAt.toISOString() : null,
+          }
+        : null,
+    attendees,
+    agenda,
+    version: m.version,
+    can: {
+      manage: access.manage && m.status !== 'cancelled',
+      acknowledge: access.kind === 'shien' && !!access.attendeeId && !access.acknowledgedAt,
+      addAgenda: access.open && m.status !== 'cancelled',
+      decide: access.open && m.status !== 'cancelled',
+    },
+  };
+}
+
+/* ---------- consent (重層的支援会議) ---------- */
+
+interface ConsentCheck {
+  ok: boolean;
+  basis: Record<string, unknown> | null;
+  /** Attending agencies the consent does not list. */
+  missingAgencies: { id: string; name: string }[];
+}
+
+/** Agencies of the meeting's staff attendees (plus `extra`): the agencies a 重層的支援会議 shares with. */
+async function attendingAgencies(scope: Scope, meetingId: string, extra: string[] = []): Promise<string[]> {
+  const rows = await scope.trx
+    .selectFrom('meeting_attendees as a')
+    .innerJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'a.municipality_id').onRef('u.id', '=', 'a.user_id'))
+    .select('u.agency_id')
+    .distinct()
+    .where('a.municipality_id', '=', scope.municipalityId)
+    .where('a.meeting_id', '=', meetingId)
+    .where('a.removed_at', 'is', null)
+    .execute();
+  return [...new Set([...rows.map((r) => r.agency_id), ...extra])];
+}
+
+/** The person's current consent to 会議での情報共有, and whether it covers every agency in `agencyIds`. */
+async function meetingConsent(scope: Scope, personId: string, agencyIds: string[]): Promise<ConsentCheck> {
+  const row = await scope.trx
+    .selectFrom('consents')
+    .select(['version_no', 'decision', 'scope_kind', 'agency_ids', 'consented_on', 'withdrawn_on'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('person_id', '=', personId)
+    .where('purpose', '=', 'meeting_sharing')
+    .orderBy('version_no', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row || row.decision !== 'granted' || row.withdrawn_on) return { ok: false, basis: null, missingAgencies: [] };
+  const listed = new Set<string>((row.agency_ids as string[] | null) ?? []);
+  const missingIds = row.scope_kind === 'all' ? [] : agencyIds.filter((a) => !listed.has(a));
+  const missing = missingIds.length
+    ? await scope.trx.selectFrom('agencies').select(['id', 'name']).where('municipality_id', '=', scope.municipalityId).where('id', 'in', missingIds).execute()
+    : [];
+  return {
+    ok: missing.length === 0 && missingIds.length === 0,
+    basis: {
+      basis: 'consent',
+      purpose: 'meeting_sharing',
+      versionNo: row.version_no,
+      scopeKind: row.scope_kind,
+      consentedOn: row.consented_on,
+    },
+    missingAgencies: missing,
+  };
+}
+
+function consentRequired(personId: string, check: ConsentCheck): AppError {
+  const names = check.missingAgencies.map((a) => a.name).join('、');
+  const message = check.basis
+    ? `本人の同意（会議での情報共有）が出席する機関（${names}）を含んでいないため、重層的支援会議の議題にできません。同意の範囲を広げるか、支援会議（社会福祉法第106条の6）で検討してください。`
+    : '本人の同意（会議での情報共有）がないため、重層的支援会議の議題にできません。支援会議（社会福祉法第106条の6）で検討するか、本人の同意を得てください。';
+  return new AppError(
+    422,
+    'consent_required',
+    message,
+    {},
+    {
+      missingAgencies: check.missingAgencies,
+      routes: [
+        { kind: 'shien', label: '支援会議（社会福祉法第106条の6）で検討する' },
+        { kind: 'consent', label: '本人の同意（会議での情報共有）を得る', href: `/persons/${personId}#consent` },
+      ],
+    },
+  );
+}
+
+/* ---------- meetings ---------- */
+
+export async function createMeeting(scope: Scope, input: MeetingCreateInput): Promise<MeetingDetail> {
+  const ctx = requireUser(scope);
+  const body = await scope.trx
+    .selectFrom('meeting_bodies')
+    .select(['id', 'kind', 'convener', 'name'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', input.meetingBodyId)
+    .executeTakeFirst();
+  if (!body) throw invalid({ meetingBodyId: '会議体：この自治体の会議体から選んでください' });
+  const kind = asKind(body.kind);
+  if (kind === 'shien' && !ctx.roles.includes('secretariat')) {
+    scope.deny('支援会議 is convened by the municipality (secretariat) only', '支援会議（社会福祉法第106条の6）は市（事務局）が招集します。');
+  }
+  const scheduledAt = new Date(input.scheduledAt);
+  if (input.organizerAgencyId) {
+    const agency = await scope.trx
+      .selectFrom('agencies')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', input.organizerAgencyId)
+      .executeTakeFirst();
+    if (!agency) throw invalid({ organizerAgencyId: '主催者：この自治体の機関から選んでください' });
+  }
+  let jointGroupId: string | null = null;
+  if (input.jointWithMeetingId) {
+    const other = await requireMeeting(scope, input.jointWithMeetingId);
+    jointGroupId = other.meeting.joint_group_id ?? newId();
+    if (!other.meeting.joint_group_id) {
+      await scope.trx
+        .updateTable('meetings')
+        .set({ joint_group_id: jointGroupId, version: sql`version + 1`, updated_at: new Date() })
+        .where('municipality_id', '=', scope.municipalityId)
+        .where('id', '=', other.meeting.id)
+        .execute();
+    }
+  }
+  const id = newId();
+  await scope.trx
+    .insertInto('meetings')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_body_id: body.id,
+      kind,
+      title: input.title,
+      scheduled_at: scheduledAt,
+      place: input.place ?? null,
+      online: input.online,
+      convener: input.convener ?? body.convener ?? null,
+      organizer_agency_id: input.organizerAgencyId ?? null,
+      chair_user_id: ctx.userId,
+      joint_group_id: jointGroupId,
+      note: input.note ?? null,
+      created_by_user_id: ctx.userId,
+      created_by_agency_id: ctx.agencyId,
+    })
+    .execute();
+  await scope.trx
+    .insertInto('meeting_attendees')
+    .values({ municipality_id: scope.municipalityId, id: newId(), meeting_id: id, user_id: ctx.userId, role: 'chair', invited_by_user_id: ctx.userId })
+    .execute();
+  scope.audit('meeting.create', { targetType: 'meeting', targetId: id, details: { kind, meetingBodyId: body.id, jointGroupId } });
+  return loadDetail(scope, await requireMeeting(scope, id));
+}
+
+export async function listMeetings(scope: Scope, query: MeetingListQuery): Promise<{ items: MeetingSummary[] }> {
+  const ctx = requireUser(scope);
+  let q = meetingQuery(scope).where(visibleMeetingPredicate(ctx, 'm'));
+  if (query.kind) q = q.where('m.kind', '=', query.kind);
+  if (query.q) q = q.where('m.title', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const rows = (await q.orderBy('m.scheduled_at', 'desc').orderBy('m.id', 'desc').limit(query.limit).execute()) as MeetingRow[];
+  scope.audit(query.q ? 'meeting.search' : 'meeting.list', { details: { kind: query.kind ?? null, q: query.q ?? null, count: rows.length } });
+  return { items: rows.map(summaryOf) };
+}
+
+export async function getMeeting(scope: Scope, meetingId: string): Promise<MeetingDetail> {
+  const access = await requireMeeting(scope, meetingId);
+  scope.audit('meeting.read', { targetType: 'meeting', targetId: meetingId, details: { agendaOpen: access.open } });
+  return loadDetail(scope, access);
+}
+
+export async function updateMeeting(scope: Scope, meetingId: string, input: MeetingPatchInput): Promise<MeetingDetail> {
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireManage(scope, access);
+  const row = await scope.trx
+    .selectFrom('meetings')
+    .select(['version', 'online', 'place'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', meetingId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (row.version !== input.version) {
+    throw conflict('ほかの方が会議を先に更新しました。最新の内容を確認してから、もう一度保存してください。', {
+      current: await loadDetail(scope, await requireMeeting(scope, meetingId)),
+    });
+  }
+  const online = input.online ?? row.online;
+  const place = input.place === undefined ? row.place : input.place;
+  if (!online && !place) throw invalid({ place: '場所：場所を入力するか、オンラインを選んでください' });
+  await scope.trx
+    .updateTable('meetings')
+    .set({
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      ...(input.scheduledAt !== undefined ? { scheduled_at: new Date(input.scheduledAt) } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.note !== undefined ? { note: input.note } : {}),
+      place,
+      online,
+      version: row.version + 1,
+      updated_at: new Date(),
+    })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', meetingId)
+    .execute();
+  scope.audit('meeting.update', { targetType: 'meeting', targetId: meetingId, details: { fields: Object.keys(input).filter((k) => k !== 'version') } });
+  return loadDetail(scope, await requireMeeting(scope, meetingId));
+}
+
+/* ---------- attendees and acknowledgements ---------- */
+
+export async function listAttendees(scope: Scope, meetingId: string): Promise<{ items: AttendeeView[] }> {
+  await requireMeeting(scope, meetingId);
+  scope.audit('meeting.attendees.read', { targetType: 'meeting', targetId: meetingId });
+  return { items: await loadAttendees(scope, meetingId) };
+}
+
+export async function addAttendee(scope: Scope, meetingId: string, input: AttendeeAddInput): Promise<{ items: AttendeeView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireManage(scope, access);
+  requireNotCancelled(access);
+  if (input.userId) {
+    const user = await scope.trx
+      .selectFrom('users')
+      .select(['id', 'agency_id', 'role'])
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', input.userId)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!user) throw invalid({ userId: '出席者（職員）：この自治体の職員から選んでください' });
+    if (user.role === 'admin' || user.role === 'auditor') throw invalid({ userId: '出席者（職員）：管理者・監査担当は会議の出席者にできません' });
+    const already = await scope.trx
+      .selectFrom('meeting_attendees')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('meeting_id', '=', meetingId)
+      .where('user_id', '=', input.userId)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    if (already) throw invalid({ userId: '出席者（職員）：この職員はすでに出席者です' });
+    if (access.kind !== 'shien' && access.kind !== 'suishin') {
+      // 重層的支援会議: every person on the agenda must have consented to sharing with the new attendee's agency.
+      const subjects = await agendaSubjects(scope, meetingId);
+      for (const personId of subjects) {
+        const check = await meetingConsent(scope, personId, [user.agency_id]);
+        if (!check.ok) {
+          throw new AppError(
+            422,
+            'consent_required',
+            '議題の本人の同意（会議での情報共有）がこの職員の機関を含んでいないため、出席者に加えられません。同意の範囲を確認してください。',
+            { userId: '出席者（職員）：議題の本人の同意の範囲外の機関です' },
+            { missingAgencies: check.missingAgencies },
+          );
+        }
+      }
+    }
+  }
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_attendees')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      user_id: input.userId ?? null,
+      external_name: input.userId ? null : (input.externalName ?? null),
+      external_organization: input.userId ? null : (input.externalOrganization ?? null),
+      role: input.role,
+      invited_by_user_id: ctx.userId,
+    })
+    .execute();
+  if (input.role === 'chair' && input.userId) {
+    await scope.trx
+      .updateTable('meetings')
+      .set({ chair_user_id: input.userId, version: sql`version + 1`, updated_at: new Date() })
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', meetingId)
+      .execute();
+  }
+  scope.audit('meeting.attendee.add', {
+    targetType: 'meeting',
+    targetId: meetingId,
+    details: { attendeeId: id, userId: input.userId ?? null, external: !input.userId, role: input.role },
+  });
+  return { items: await loadAttendees(scope, meetingId) };
+}
+
+/** The persons on a meeting's agenda (cases' 本人 and persons), for the consent checks. */
+async function agendaSubjects(scope: Scope, meetingId: string): Promise<string[]> {
+  const rows = await agendaRows(scope).where('i.meeting_id', '=', meetingId).where('i.kind', 'in', ['case', 'person']).execute();
+  return [...new Set(rows.map((r) => r.subject_person_id).filter((p): p is string => !!p))];
+}
+
+export async function removeAttendee(scope: Scope, meetingId: string, attendeeId: string): Promise<{ items: AttendeeView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireManage(scope, access);
+  const row = await scope.trx
+    .selectFrom('meeting_attendees')
+    .select(['id', 'user_id'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', attendeeId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw notFound('出席者');
+  if (row.user_id && row.user_id === access.meeting.created_by_user_id) {
+    throw new AppError(422, 'invalid_state', '会議を招集した職員は出席者から外せません。');
+  }
+  await scope.trx
+    .updateTable('meeting_attendees')
+    .set({ removed_at: new Date(), removed_by_user_id: ctx.userId })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', attendeeId)
+    .execute();
+  if (row.user_id && row.user_id === access.meeting.chair_user_id) {
+    await scope.trx
+      .updateTable('meetings')
+      .set({ chair_user_id: access.meeting.created_by_user_id, version: sql`version + 1`, updated_at: new Date() })
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', meetingId)
+      .execute();
+  }
+  scope.audit('meeting.attendee.remove', { targetType: 'meeting', targetId: meetingId, details: { attendeeId, userId: row.user_id } });
+  return { items: await loadAttendees(scope, meetingId) };
+}
+
+export interface AcknowledgementView {
+  attendeeId: string;
+  acknowledgedAt: string;
+  textVersion: string;
+  text: string;
+}
+
+/** The attendee's own 守秘義務 acknowledgement (支援会議), recorded with its time and the text's version. */
+export async function acknowledge(scope: Scope, meetingId: string): Promise<{ created: boolean; acknowledgement: AcknowledgementView }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  if (access.kind !== 'shien') throw new AppError(422, 'not_applicable', '守秘義務の確認は支援会議（社会福祉法第106条の6）の出席者が行います。この会議では不要です。');
+  if (!access.attendeeId) scope.deny('not an attendee of the meeting', '守秘義務の確認は、この会議の出席者本人が行います。');
+  if (access.acknowledgedAt) {
+    const existing = await scope.trx
+      .selectFrom('meeting_acknowledgements')
+      .select(['acknowledged_at', 'text_version'])
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('meeting_id', '=', meetingId)
+      .where('attendee_id', '=', access.attendeeId)
+      .executeTakeFirstOrThrow();
+    return {
+      created: false,
+      acknowledgement: {
+        attendeeId: access.attendeeId,
+        acknowledgedAt: new Date(existing.acknowledged_at).toISOString(),
+        textVersion: existing.text_version,
+        text: CONFIDENTIALITY_TEXT,
+      },
+    };
+  }
+  const at = new Date();
+  await scope.trx
+    .insertInto('meeting_acknowledgements')
+    .values({
+      municipality_id: scope.municipalityId,
+      meeting_id: meetingId,
+      attendee_id: access.attendeeId,
+      user_id: ctx.userId,
+      acknowledged_at: at,
+      text_version: CONFIDENTIALITY_TEXT_VERSION,
+    })
+    .execute();
+  scope.audit('meeting.acknowledge', {
+    targetType: 'meeting',
+    targetId: meetingId,
+    details: { attendeeId: access.attendeeId, textVersion: CONFIDENTIALITY_TEXT_VERSION },
+  });
+  return {
+    created: true,
+    acknowledgement: { attendeeId: access.attendeeId, acknowledgedAt: at.toISOString(), textVersion: CONFIDENTIALITY_TEXT_VERSION, text: CONFIDENTIALITY_TEXT },
+  };
+}
+
+export async function listAcknowledgements(scope: Scope, meetingId: string): Promise<{ items: { attendeeId: string; name: string; acknowledgedAt: string | null }[] }> {
+  await requireMeeting(scope, meetingId);
+  scope.audit('meeting.acknowledgements.read', { targetType: 'meeting', targetId: meetingId });
+  const attendees = await loadAttendees(scope, meetingId);
+  return { items: attendees.filter((a) => !a.external).map((a) => ({ attendeeId: a.id, name: a.name, acknowledgedAt: a.acknowledgedAt })) };
+}
+
+/* ---------- agenda ---------- */
+
+export async function getAgenda(scope: Scope, meetingId: string): Promise<{ items: AgendaItemView[] }> {
+  const access = await requireMeeting(scope, meetingId);
+  requireOpen(scope, access);
+  const items = await loadAgenda(scope, meetingId);
+  scope.audit('meeting.agenda.read', { targetType: 'meeting', targetId: meetingId, details: { items: items.length } });
+  return { items };
+}
+
+export async function addAgendaItem(scope: Scope, meetingId: string, input: AgendaAddInput): Promise<{ items: AgendaItemView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireNotCancelled(access);
+  const kind = access.kind;
+  if (kind === 'suishin' && input.kind !== 'topic') {
+    throw new AppError(
+      422,
+      'individual_not_allowed',
+      '重層的支援体制推進会議では個別の事例や本人を扱いません。体制（連携体制・課題・評価）についての議題を入力してください。',
+      { kind: '議題の種類：推進会議の議題は「体制についての議題」だけです' },
+    );
+  }
+  // Serialize the numbering of the meeting's items.
+  await scope.trx.selectFrom('meetings').select('id').where('municipality_id', '=', scope.municipalityId).where('id', '=', meetingId).forUpdate().execute();
+
+  let caseId: string | null = null;
+  let personId: string | null = null;
+  let consentBasis: Record<string, unknown> | null = null;
+  if (input.kind === 'case') {
+    // Only a case the user may see (its team, within consent); 404 otherwise.
+    const caseAccess = await requireCase(scope, input.caseId!, 'read', 'meeting.agenda.add');
+    caseId = caseAccess.caseId;
+    personId = caseAccess.primaryPersonId;
+    const dup = await scope.trx
+      .selectFrom('meeting_agenda_items')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('meeting_id', '=', meetingId)
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
+    if (dup) throw invalid({ caseId: '事例：この事例はすでにこの会議の議題にあります' });
+  } else if (input.kind === 'person' && input.personId) {
+    await requirePersonAccess(scope, input.personId, 'full');
+    personId = input.personId;
+  }
+  if (input.kind !== 'topic') {
+    if (kind === 'shien') {
+      consentBasis = { basis: 'shien_106_6', label: '社会福祉法第106条の6（支援会議）：本人の同意は不要' };
+    } else {
+      if (!personId) {
+        throw new AppError(
+          422,
+          'consent_required',
+          '重層的支援会議では、本人の同意（会議での情報共有）を確認できる本人の議題だけを扱います。氏名の分からない方は支援会議（社会福祉法第106条の6）で検討してください。',
+          { personId: '本人：同意を確認できる本人を選んでください' },
+          { routes: [{ kind: 'shien', label: '支援会議（社会福祉法第106条の6）で検討する' }] },
+        );
+      }
+      const check = await meetingConsent(scope, personId, await attendingAgencies(scope, meetingId, [ctx.agencyId]));
+      if (!check.ok) {
+        scope.audit(
+          'meeting.agenda.add',
+          { targetType: 'meeting', targetId: meetingId, subjectPersonId: personId, reason: 'no meeting_sharing consent', details: { caseId } },
+          'denied',
+        );
+        throw consentRequired(personId, check);
+      }
+      consentBasis = check.basis;
+    }
+  }
+  const last = await scope.trx
+    .selectFrom('meeting_agenda_items')
+    .select(({ fn }) => fn.max('seq').as('s'))
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .executeTakeFirst();
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_agenda_items')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      seq: Number(last?.s ?? 0) + 1,
+      kind: input.kind,
+      case_id: caseId,
+      person_id: input.kind === 'person' ? personId : null,
+      person_alias: input.kind === 'person' ? (input.personAlias ?? null) : null,
+      title: input.title,
+      description: input.description ?? null,
+      consent_basis: consentBasis ? JSON.stringify(consentBasis) : null,
+      added_by_user_id: ctx.userId,
+      added_by_agency_id: ctx.agencyId,
+    })
+    .execute();
+  scope.audit('meeting.agenda.add', {
+    targetType: 'meeting',
+    targetId: meetingId,
+    subjectPersonId: personId,
+    details: { itemId: id, kind: input.kind, caseId, basis: consentBasis?.basis ?? null },
+  });
+  return { items: await loadAgenda(scope, meetingId) };
+}
+
+/* ---------- materials ---------- */
+
+export interface MaterialItem {
+  agendaItemId: string;
+  seq: number;
+  title: string;
+  kind: 'case' | 'person' | 'topic';
+  description: string | null;
+  person: { id: string | null; name: string } | null;
+  /** Set when the materials of this item cannot be shown (e.g. the consent was withdrawn since). */
+  withheld: string | null;
+  case: {
+    id: string;
+    caseNo: string;
+    title: string;
+    status: CaseStatus;
+    statusLabel: string;
+    assessment: { versionNo: number; summary: string; risks: string[]; urgent: boolean; savedAt: string } | null;
+    plan: {
+      id: string;
+      planNo: number;
+      status: string;
+      currentVersion: number;
+      longTermGoal: string;
+      shortTermGoals: { key: string; text: string }[];
+      direction: string;
+      nextReviewOn: string | null;
+    } | null;
+    records: { occurredAt: string; kind: string; agencyName: string; staffName: string; content: string }[];
+  } | null;
+}
+
+export interface Materials {
+  meetingId: string;
+  title: string;
+  kind: MeetingKind;
+  /** 非公開 (支援会議): visible only to this meeting's attendees. */
+  confidential: boolean;
+  confidentialityLabel: string | null;
+  compiledAt: string;
+  items: MaterialItem[];
+}
+
+const RECENT_RECORDS = 10;
+
+/**
+ * Materials compiled from the cases on the agenda: the latest assessment's
+ * summary, the current plan (or draft) and the 10 most recent records. Only
+ * for the meeting's attendees; for 支援会議 after the acknowledgement and
+ * marked 非公開; for 重層的支援会議 only while the person's consent still
+ * covers the attending agencies. Opening them does not give access to the
+ * case or person pages.
+ */
+export async function getMaterials(scope: Scope, meetingId: string): Promise<Materials> {
+  const access = await requireMeeting(scope, meetingId);
+  requireOpen(scope, access);
+  const rows = await agendaRows(scope).where('i.meeting_id', '=', meetingId).orderBy('i.seq').execute();
+  const agencies = access.kind === 'shien' ? [] : await attendingAgencies(scope, meetingId);
+  const items: MaterialItem[] = [];
+  for (const r of rows) {
+    const base = {
+      agendaItemId: r.id,
+      seq: r.seq,
+      title: r.title,
+      kind: r.kind as MaterialItem['kind'],
+      description: r.description,
+      person: personOf(r),
+      withheld: null as string | null,
+      case: null as MaterialItem['case'],
+    };
+    if (r.kind !== 'topic' && access.kind !== 'shien' && r.subject_person_id) {
+      const check = await meetingConsent(scope, r.subject_person_id, agencies);
+      if (!check.ok) {
+        items.push({ ...base, withheld: '本人の同意（会議での情報共有）が現在は出席する機関を含まないため、資料を表示できません。' });
+        continue;
+      }
+    }
+    if (r.kind === 'case' && r.case_id) base.case = await caseMaterials(scope, r.case_id, r);
+    if (r.subject_person_id || r.case_id) {
+      scope.audit('meeting.materials.read', {
+        targetType: r.case_id ? 'case' : 'person',
+        targetId: r.case_id ?? r.subject_person_id,
+        subjectPersonId: r.subject_person_id,
+        details: { meetingId, agendaItemId: r.id, kind: access.kind },
+      });
+    }
+    items.push(base);
+  }
+  scope.audit('meeting.materials.read', { targetType: 'meeting', targetId: meetingId, details: { items: items.length, confidential: access.kind === 'shien' } });
+  return {
+    meetingId,
+    title: access.meeting.title,
+    kind: access.kind,
+    confidential: access.kind === 'shien',
+    confidentialityLabel: access.kind === 'shien' ? '非公開（支援会議・守秘義務あり）' : null,
+    compiledAt: new Date().toISOString(),
+    items,
+  };
+}
+
+async function caseMaterials(scope: Scope, caseId: string, r: AgendaRow): Promise<NonNullable<MaterialItem['case']>> {
+  const [assessment, plan, records] = await Promise.all([
+    scope.trx
+      .selectFrom('assessments')
+      .select(['version_no', 'summary', 'risks', 'urgent', 'saved_at'])
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('case_id', '=', caseId)
+      .orderBy('version_no', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    scope.trx
+      .selectFrom('plans as pl')
+      .innerJoin('plan_versions as v', (j) =>
+        j.onRef('v.municipality_id', '=', 'pl.municipality_id').onRef('v.plan_id', '=', 'pl.id').onRef('v.version_no', '=', 'pl.current_version'),
+      )
+      .select(['pl.id', 'pl.plan_no', 'pl.status', 'pl.current_version', 'pl.next_review_on', 'v.long_term_goal', 'v.short_term_goals', 'v.direction'])
+      .where('pl.municipality_id', '=', scope.municipalityId)
+      .where('pl.case_id', '=', caseId)
+      .orderBy('pl.plan_no', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    recordQuery(scope)
+      .where('s.case_id', '=', caseId)
+      .where('s.is_current', '=', true)
+      .orderBy('s.occurred_at', 'desc')
+      .orderBy('s.id', 'desc')
+      .limit(RECENT_RECORDS)
+      .execute(),
+  ]);
+  const status = r.case_status as CaseStatus;
+  return {
+    id: caseId,
+    caseNo: r.case_no ?? '',
+    title: r.case_title ?? '',
+    status,
+    statusLabel: CASE_STATUS_LABELS[status],
+    assessment: assessment
+      ? {
+          versionNo: assessment.version_no,
+          summary: assessment.summary,
+          risks: assessment.risks,
+          urgent: assessment.urgent,
+          savedAt: new Date(assessment.saved_at).toISOString(),
+        }
+      : null,
+    plan: plan
+      ? {
+          id: plan.id,
+          planNo: plan.plan_no,
+          status: plan.status,
+          currentVersion: plan.current_version,
+          longTermGoal: plan.long_term_goal,
+          shortTermGoals: plan.short_term_goals,
+          direction: plan.direction,
+          nextReviewOn: plan.next_review_on,
+        }
+      : null,
+    records: records.map((s) => ({
+      occurredAt: new Date(s.occurred_at).toISOString(),
+      kind: s.kind,
+      agencyName: s.agency_name,
+      staffName: s.staff_name,
+      content: s.content,
+    })),
+  };
+}
+
+/* ---------- decisions ---------- */
+
+export async function listDecisions(scope: Scope, meetingId: string): Promise<{ items: DecisionView[] }> {
+  const access = await requireMeeting(scope, meetingId);
+  requireOpen(scope, access);
+  scope.audit('meeting.decisions.read', { targetType: 'meeting', targetId: meetingId });
+  return { items: await loadDecisions(scope, meetingId) };
+}
+
+export async function addDecision(scope: Scope, meetingId: string, input: DecisionAddInput): Promise<{ decision: DecisionView; items: DecisionView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireNotCancelled(access);
+  const m = access.meeting;
+  if (!DECISIONS_BY_MEETING[access.kind].includes(input.kind)) {
+    throw new AppError(
+      422,
+      'decision_not_allowed',
+      `「${DECISION_KIND_LABELS[input.kind]}」は${MEETING_KIND_LABELS[access.kind]}では決定できません。${
+        access.kind === 'shien' && CASE_DECISIONS.includes(input.kind) ? '本人の同意を得てから、重層的支援会議で決定してください。' : ''
+      }`,
+      { kind: '決定の種類：この会議では選べません' },
+    );
+  }
+  if ((input.kind === 'participation_support' || input.kind === 'outreach') && !ctx.roles.includes('secretariat')) {
+    scope.deny(`${input.kind} is decided by the municipality`, '参加支援・アウトリーチの利用は、プランにもとづいて市（事務局）が決定します。');
+  }
+  if (new Date(m.scheduled_at) > new Date()) throw new AppError(422, 'invalid_state', '決定は会議の開催後に記録します（開催予定の日時より前です）。');
+  const item = await agendaRows(scope).where('i.meeting_id', '=', meetingId).where('i.id', '=', input.agendaItemId).executeTakeFirst();
+  if (!item) throw invalid({ agendaItemId: '議題：この会議の議題から選んでください' });
+  if (CASE_DECISIONS.includes(input.kind) && (item.kind !== 'case' || !item.case_id)) {
+    throw invalid({ agendaItemId: `議題：「${DECISION_KIND_LABELS[input.kind]}」は事例の議題について決定します` });
+  }
+  if (item.case_id && item.subject_person_id && access.kind !== 'shien' && access.kind !== 'suishin') {
+    const check = await meetingConsent(scope, item.subject_person_id, await attendingAgencies(scope, meetingId));
+    if (!check.ok) throw consentRequired(item.subject_person_id, check);
+  }
+  const meetingDate = todayJst(new Date(m.scheduled_at));
+  const meetingRef = `${m.title}（議題${item.seq}：${item.title}）`.slice(0, 200);
+  let planId: string | null = null;
+  let planVersion: number | null = null;
+  let transitionSeq: number | null = null;
+  let details: Record<string, unknown> | null = null;
+  const caseId = item.case_id;
+
+  if (input.kind === 'plan_approval') {
+    const plan = await approvePlan(scope, caseId!, input.planId!, { decisionRef: meetingRef, decidedOn: meetingDate, meetingId });
+    planId = plan.id;
+    planVersion = plan.currentVersion;
+    details = { planNo: plan.planNo, status: plan.status };
+  } else if (input.kind === 'closure' || input.kind === 'suspension') {
+    const current = await scope.trx
+      .selectFrom('cases')
+      .select('version')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', caseId!)
+      .executeTakeFirstOrThrow();
+    const detail = await transitionCase(scope, caseId!, {
+      to: input.kind === 'closure' ? 'closed' : 'suspended',
+      reason: input.content,
+      effectiveOn: null,
+      meetingRef,
+      meetingDate,
+      closure:
+        input.kind === 'closure'
+          ? {
+              reason: input.closure!.reason,
+              note: input.closure!.note ?? null,
+              meetingRef,
+              meetingDate,
+              meetingId,
+              followUpAgencyId: input.closure!.followUpAgencyId ?? null,
+              followUpFrequency: input.closure!.followUpFrequency ?? null,
+              followUpIntervalDays: input.closure!.followUpIntervalDays ?? null,
+            }
+          : null,
+      version: current.version,
+    });
+    const last = await scope.trx
+      .selectFrom('case_transitions')
+      .select(({ fn }) => fn.max('seq').as('s'))
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('case_id', '=', caseId!)
+      .executeTakeFirst();
+    transitionSeq = Number(last?.s ?? 0) || null;
+    details = { status: detail.status };
+  }
+
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_decisions')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      agenda_item_id: item.id,
+      kind: input.kind,
+      content: input.content,
+      plan_id: planId,
+      plan_version: planVersion,
+      case_transition_seq: transitionSeq,
+      details: details ? JSON.stringify(details) : null,
+      decided_by_user_id: ctx.userId,
+    })
+    .execute();
+  if (input.kind === 'resource_gap') {
+    await scope.trx
+      .insertInto('resource_gaps')
+      .values({ municipality_id: scope.municipalityId, id: newId(), meeting_id: meetingId, decision_id: id, content: input.content })
+      .execute();
+  }
+  scope.audit('meeting.decision', {
+    targetType: caseId ? 'case' : 'meeting',
+    targetId: caseId ?? meetingId,
+    subjectPersonId: item.subject_person_id,
+    details: { meetingId, decisionId: id, agendaItemId: item.id, kind: input.kind, planId, transitionSeq },
+  });
+  const items = await loadDecisions(scope, meetingId);
+  return { decision: items.find((d) => d.id === id)!, items };
+}

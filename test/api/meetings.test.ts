@@ -1,0 +1,341 @@
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS, json, useTestApp, type Agent, type TestUser } from '../support/app.ts';
+import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { auditCount, recordConsent, todayJst } from '../support/people.ts';
+
+/**
+ * 会議体 (DOMAIN.md §4): who convenes, who sees a meeting, the consent rule
+ * of 重層的支援会議, the 守秘義務 acknowledgement and 非公開 materials of
+ * 支援会議 (which never open the case or person pages), the 推進会議 without
+ * individual cases, and decisions that approve a plan and close a case.
+ */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
+  const t = useTestApp(kind);
+  let w: CaseWorld;
+  let sec: { user: TestUser; agent: Agent };
+  const bodies: Record<string, string> = {};
+  let caseNoConsent: { id: string; sonId: string };
+  let caseConsent: { id: string; sonId: string };
+  let jusouId: string;
+  let shienId: string;
+  let suishinId: string;
+  const today = todayJst();
+  /** An hour ago: decisions are recorded after the meeting. */
+  const held = () => new Date(Date.now() - 60 * 60 * 1000).toISOString();
+
+  async function convene(agent: Agent, bodyKind: string, title: string, extra: Record<string, unknown> = {}) {
+    return agent.post('/api/v1/meetings', { meetingBodyId: bodies[bodyKind], title, scheduledAt: held(), place: '市役所第二庁舎 801会議室', ...extra });
+  }
+
+  async function invite(agent: Agent, meetingId: string, userId: string) {
+    const res = await agent.post(`/api/v1/meetings/${meetingId}/attendees`, { userId });
+    expect(res.statusCode, res.body).toBe(201);
+    return json(res);
+  }
+
+  beforeAll(async () => {
+    w = await caseWorld(t);
+    const u = await t.createUser({ agency: '地域福祉課', role: 'secretariat', name: '事務局 花子' });
+    sec = { user: u, agent: await t.login(u.loginId, u.password) };
+    const rows = await t.db.selectFrom('meeting_bodies').select(['id', 'kind']).where('municipality_id', '=', t.municipalityId).execute();
+    for (const r of rows) bodies[r.kind] ??= r.id;
+    expect(Object.keys(bodies)).toEqual(expect.arrayContaining(['jusou', 'shien', 'suishin']));
+    // The son's consent to agency sharing lists only the window and the coordinators: the outsider never sees him outside the 支援会議.
+    const a = await open8050Case(w, { name: '小金 太一', consentAgencies: [w.agencies.window, w.agencies.coord] });
+    caseNoConsent = { id: a.case.id, sonId: a.sonId };
+    const b = await open8050Case(w, { name: '緑 次郎' });
+    caseConsent = { id: b.case.id, sonId: b.sonId };
+    await recordConsent(w.window.agent, { personId: b.sonId, purpose: 'meeting_sharing' });
+  });
+
+  it('convenes: coordinators and the 事務局 convene; 支援会議 only the 事務局 (the municipality)', async () => {
+    const bad = await w.coordinator.agent.post('/api/v1/meetings', { meetingBodyId: bodies.jusou, title: '', scheduledAt: 'あした' });
+    expect(bad.statusCode).toBe(422);
+    expect(Object.keys(json(bad).error.fields).sort()).toEqual(['place', 'scheduledAt', 'title']);
+
+    const jusou = await convene(w.coordinator.agent, 'jusou', '第3回重層的支援会議');
+    expect(jusou.statusCode, jusou.body).toBe(201);
+    const m = json(jusou);
+    jusouId = m.id;
+    expect(m).toMatchObject({ kind: 'jusou', kindLabel: '重層的支援会議', status: 'scheduled', confidential: false, confidentiality: null });
+    expect(m.attendees).toHaveLength(1);
+    expect(m.attendees[0]).toMatchObject({ userId: w.coordinator.user.id, role: 'chair' });
+
+    const byCoordinator = await convene(w.coordinator.agent, 'shien', '支援会議');
+    expect(byCoordinator.statusCode).toBe(403);
+    expect(json(byCoordinator).error.message).toContain('市（事務局）');
+    const byStaff = await convene(w.houkatsu.agent, 'jusou', '包括の会議');
+    expect(byStaff.statusCode).toBe(403);
+
+    const shien = await convene(sec.agent, 'shien', '第1回支援会議', { online: true, place: null });
+    expect(shien.statusCode, shien.body).toBe(201);
+    shienId = json(shien).id;
+    expect(json(shien)).toMatchObject({ kind: 'shien', confidential: true, confidentiality: { required: true }, agenda: null });
+
+    const suishin = await convene(sec.agent, 'suishin', '令和8年度第1回推進会議');
+    expect(suishin.statusCode).toBe(201);
+    suishinId = json(suishin).id;
+    expect(await t.db.selectFrom('meetings').select('id').where('municipality_id', '=', t.municipalityId).execute()).toHaveLength(3);
+  });
+
+  it('重層的支援会議: a case without consent to meeting sharing is refused with the routes; with consent it enters', async () => {
+    const refused = await w.coordinator.agent.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'case', caseId: caseNoConsent.id, title: '8050世帯の支援方針' });
+    expect(refused.statusCode).toBe(422);
+    const body = json(refused);
+    expect(body.error.code).toBe('consent_required');
+    expect(body.error.message).toContain('支援会議');
+    expect(body.routes.map((r: { kind: string }) => r.kind)).toEqual(['shien', 'consent']);
+    expect(body.routes[1].href).toBe(`/persons/${caseNoConsent.sonId}#consent`);
+
+    const unknownPerson = await w.coordinator.agent.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'person', personAlias: '公園の男性', title: '見守り' });
+    expect(unknownPerson.statusCode).toBe(422);
+    expect(json(unknownPerson).error.code).toBe('consent_required');
+
+    const ok = await w.coordinator.agent.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'case', caseId: caseConsent.id, title: 'プランの承認' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const [item] = json(ok).items;
+    expect(item).toMatchObject({ seq: 1, kind: 'case', case: { id: caseConsent.id }, consentBasis: { basis: 'consent', purpose: 'meeting_sharing' } });
+    const again = await w.coordinator.agent.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'case', caseId: caseConsent.id, title: '重複' });
+    expect(again.statusCode).toBe(422);
+    const rows = await t.db.selectFrom('meeting_agenda_items').select('case_id').where('meeting_id', '=', jusouId).execute();
+    expect(rows.map((r) => r.case_id)).toEqual([caseConsent.id]);
+  });
+
+  it('支援会議: materials open only after the attendee acknowledges the 守秘義務, and never open the case', async () => {
+    await invite(sec.agent, shienId, w.coordinator.user.id);
+    const attendees = await invite(sec.agent, shienId, w.outsider.user.id);
+    expect(attendees.items).toHaveLength(3);
+    const external = await sec.agent.post(`/api/v1/meetings/${shienId}/attendees`, { externalName: '民生 委員', externalOrganization: '民生委員・児童委員協議会' });
+    expect(external.statusCode).toBe(201);
+
+    const c = w.coordinator.agent;
+    const before = json(await c.get(`/api/v1/meetings/${shienId}`));
+    expect(before).toMatchObject({ agenda: null, confidentiality: { required: true, acknowledgedAt: null }, can: { acknowledge: true, addAgenda: false } });
+    for (const path of ['agenda', 'materials', 'decisions']) {
+      const res = await c.get(`/api/v1/meetings/${shienId}/${path}`);
+      expect(res.statusCode, path).toBe(403);
+      expect(json(res).error.message).toContain('守秘義務の確認が必要です');
+    }
+    const early = await c.post(`/api/v1/meetings/${shienId}/agenda`, { kind: 'case', caseId: caseNoConsent.id, title: '早すぎる' });
+    expect(early.statusCode).toBe(403);
+
+    const ack = await c.post(`/api/v1/meetings/${shienId}/acknowledgements`, {});
+    expect(ack.statusCode, ack.body).toBe(201);
+    expect(json(ack).textVersion).toBeTruthy();
+    const ackAt = json(ack).acknowledgedAt;
+    expect(Date.parse(ackAt)).toBeGreaterThan(Date.now() - 60_000);
+    const twice = await c.post(`/api/v1/meetings/${shienId}/acknowledgements`, {});
+    expect(twice.statusCode).toBe(200);
+    expect(json(twice).acknowledgedAt).toBe(ackAt);
+    const list = json(await sec.agent.get(`/api/v1/meetings/${shienId}/acknowledgements`));
+    expect(list.items.find((i: { name: string }) => i.name === '調整 さくら').acknowledgedAt).toBe(ackAt);
+    expect(list.items.find((i: { name: string }) => i.name === '外部 三子').acknowledgedAt).toBeNull();
+
+    // No consent is needed here; a person known only partly may be discussed too.
+    const added = await c.post(`/api/v1/meetings/${shienId}/agenda`, { kind: 'case', caseId: caseNoConsent.id, title: '同意のない8050世帯' });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(json(added).items[0].consentBasis.basis).toBe('shien_106_6');
+    const partly = await c.post(`/api/v1/meetings/${shienId}/agenda`, {
+      kind: 'person',
+      personAlias: '駅前の公園で寝泊まりしている男性',
+      description: '60代くらい。名前は分からない',
+      title: '氏名不明の方の見守り',
+    });
+    expect(partly.statusCode, partly.body).toBe(201);
+    expect(json(partly).items[1].person).toEqual({ id: null, name: '駅前の公園で寝泊まりしている男性' });
+
+    // The outsider (not on the case team) may not put the case on the agenda, and must acknowledge before the materials.
+    const o = w.outsider.agent;
+    expect((await o.get(`/api/v1/meetings/${shienId}/materials`)).statusCode).toBe(403);
+    expect((await o.post(`/api/v1/meetings/${shienId}/acknowledgements`, {})).statusCode).toBe(201);
+    const hidden = await o.post(`/api/v1/meetings/${shienId}/agenda`, { kind: 'case', caseId: caseConsent.id, title: '見えない事例' });
+    expect(hidden.statusCode).toBe(404);
+    const materials = await o.get(`/api/v1/meetings/${shienId}/materials`);
+    expect(materials.statusCode, materials.body).toBe(200);
+    const m = json(materials);
+    expect(m).toMatchObject({ confidential: true, confidentialityLabel: expect.stringContaining('非公開') });
+    expect(m.items[0].case).toMatchObject({ id: caseNoConsent.id, status: 'intake' });
+    expect(m.items[0].person.name).toContain('小金');
+    expect(m.items[1]).toMatchObject({ kind: 'person', case: null });
+
+    // Attendance grants nothing elsewhere: the case and the person stay closed to the outsider.
+    expect((await o.get(`/api/v1/cases/${caseNoConsent.id}`)).statusCode).toBe(404);
+    expect((await o.get(`/api/v1/persons/${caseNoConsent.sonId}`)).statusCode).toBe(404);
+    const cases = json(await o.get('/api/v1/cases'));
+    expect(cases.items).toHaveLength(0);
+
+    // The reads are audited against the case.
+    const audited = await t.db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('action', '=', 'meeting.materials.read')
+      .where('actor_user_id', '=', w.outsider.user.id)
+      .where('target_type', '=', 'case')
+      .execute();
+    expect(audited.map((a) => a.target_id)).toEqual([caseNoConsent.id]);
+
+    // 支援会議 cannot close or approve: that is for a 重層的支援会議 after consent.
+    const itemId = m.items[0].agendaItemId;
+    const suspend = await c.post(`/api/v1/meetings/${shienId}/decisions`, { agendaItemId: itemId, kind: 'suspension', content: '中断' });
+    expect(suspend.statusCode).toBe(422);
+    expect(json(suspend).error.code).toBe('decision_not_allowed');
+    const roles = await c.post(`/api/v1/meetings/${shienId}/decisions`, { agendaItemId: itemId, kind: 'role_split', content: '包括が母を、窓口が息子を訪問する' });
+    expect(roles.statusCode, roles.body).toBe(201);
+  });
+
+  it('a user not invited gets 404 from every endpoint and finds nothing in lists or search', async () => {
+    const h = w.houkatsu;
+    const before = await auditCount(t.db, h.user.id);
+    for (const id of [jusouId, shienId, suishinId]) {
+      for (const path of ['', '/attendees', '/agenda', '/materials', '/decisions', '/acknowledgements']) {
+        const res = await h.agent.get(`/api/v1/meetings/${id}${path}`);
+        expect(res.statusCode, `${id}${path}`).toBe(404);
+        expect(res.body).not.toContain('会議室');
+      }
+      expect((await h.agent.post(`/api/v1/meetings/${id}/acknowledgements`, {})).statusCode).toBe(404);
+      expect((await h.agent.post(`/api/v1/meetings/${id}/agenda`, { kind: 'topic', title: 'x' })).statusCode).toBe(404);
+      expect((await h.agent.request('PATCH', `/api/v1/meetings/${id}`, { title: 'x', version: 1 })).statusCode).toBe(404);
+      expect((await h.agent.post(`/api/v1/meetings/${id}/attendees`, { userId: h.user.id })).statusCode).toBe(404);
+    }
+    expect(await auditCount(t.db, h.user.id)).toBeGreaterThanOrEqual(before + 30);
+    expect(json(await h.agent.get('/api/v1/meetings')).items).toEqual([]);
+    expect(json(await h.agent.get('/api/v1/meetings?q=支援会議')).items).toEqual([]);
+    // The invited see theirs.
+    const mine = json(await w.outsider.agent.get('/api/v1/meetings?q=支援会議'));
+    expect(mine.items.map((i: { id: string }) => i.id)).toEqual([shienId]);
+
+    // Removal ends access at once.
+    const detail = json(await sec.agent.get(`/api/v1/meetings/${shienId}`));
+    const outsiderRow = detail.attendees.find((a: { userId: string | null }) => a.userId === w.outsider.user.id);
+    expect((await sec.agent.request('DELETE', `/api/v1/meetings/${shienId}/attendees/${outsiderRow.id}`)).statusCode).toBe(200);
+    expect((await w.outsider.agent.get(`/api/v1/meetings/${shienId}/materials`)).statusCode).toBe(404);
+  });
+
+  it('推進会議 refuses any case or person and records decisions about the system', async () => {
+    const c = await sec.agent.post(`/api/v1/meetings/${suishinId}/agenda`, { kind: 'case', caseId: caseConsent.id, title: '個別事例' });
+    expect(c.statusCode).toBe(422);
+    expect(json(c).error.code).toBe('individual_not_allowed');
+    const p = await sec.agent.post(`/api/v1/meetings/${suishinId}/agenda`, { kind: 'person', personAlias: 'Aさん', title: '個人' });
+    expect(p.statusCode).toBe(422);
+    expect(json(p).error.code).toBe('individual_not_allowed');
+    const topic = await sec.agent.post(`/api/v1/meetings/${suishinId}/agenda`, { kind: 'topic', title: '庁内連携の課題', description: '子育てと介護の窓口の連携' });
+    expect(topic.statusCode, topic.body).toBe(201);
+    const itemId = json(topic).items[0].id;
+    const approval = await sec.agent.post(`/api/v1/meetings/${suishinId}/decisions`, { agendaItemId: itemId, kind: 'plan_approval', content: 'x', planId: caseConsent.id });
+    expect(approval.statusCode).toBe(422);
+    const gap = await sec.agent.post(`/api/v1/meetings/${suishinId}/decisions`, { agendaItemId: itemId, kind: 'resource_gap', content: 'ひきこもりの方の居場所が不足' });
+    expect(gap.statusCode, gap.body).toBe(201);
+    const gaps = await t.db.selectFrom('resource_gaps').select(['content', 'status']).where('meeting_id', '=', suishinId).execute();
+    expect(gaps).toEqual([{ content: 'ひきこもりの方の居場所が不足', status: 'open' }]);
+    expect(await t.db.selectFrom('meeting_agenda_items').select('id').where('meeting_id', '=', suishinId).where('case_id', 'is not', null).execute()).toHaveLength(0);
+  });
+
+  it('重層的支援会議 decisions approve the plan and close the case, audited; 参加支援 only by the 事務局', async () => {
+    const co = w.coordinator.agent;
+    const caseUrl = `/api/v1/cases/${caseConsent.id}`;
+    const move = async (to: string, extra: Record<string, unknown> = {}) => {
+      const current = json(await co.get(caseUrl));
+      const res = await co.post(`${caseUrl}/transitions`, { to, reason: `${to} へ`, version: current.version, ...extra });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await move('assessment');
+    await move('planning');
+    const created = await co.post(`${caseUrl}/plans`, {
+      longTermGoal: '息子が地域の中で役割を持って暮らせる',
+      shortTermGoals: [{ text: '週1回、居場所に通う' }],
+      direction: '多機関協働が全体を調整する',
+      actions: [{ content: '世帯の状況確認', agencyId: w.agencies.coord, staffName: '調整 さくら', frequency: '月2回', period: '6か月' }],
+      leadAgencyId: w.agencies.coord,
+      consentOn: today,
+      consentMethod: '書面',
+      nextReviewOn: addDays(today, 90),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const planId = json(created).id;
+
+    await invite(co, jusouId, sec.user.id);
+    const item = json(await co.get(`/api/v1/meetings/${jusouId}/agenda`)).items[0];
+
+    const byHoukatsu = await w.houkatsu.agent.post(`/api/v1/meetings/${jusouId}/decisions`, { agendaItemId: item.id, kind: 'plan_approval', content: 'x', planId });
+    expect(byHoukatsu.statusCode).toBe(404);
+
+    const approve = await co.post(`/api/v1/meetings/${jusouId}/decisions`, { agendaItemId: item.id, kind: 'plan_approval', content: 'プラン案を承認', planId });
+    expect(approve.statusCode, approve.body).toBe(201);
+    expect(json(approve).decision).toMatchObject({ kind: 'plan_approval', kindLabel: 'プラン承認', planId, planVersion: 1 });
+    const plan = json(await co.get(`${caseUrl}/plans/${planId}`));
+    expect(plan).toMatchObject({ status: 'approved', approval: { meetingId: jusouId, ref: expect.stringContaining('第3回重層的支援会議') } });
+
+    const participation = { agendaItemId: item.id, kind: 'participation_support', content: '居場所（参加支援）の利用を決定' };
+    const byCoordinator = await co.post(`/api/v1/meetings/${jusouId}/decisions`, participation);
+    expect(byCoordinator.statusCode).toBe(403);
+    const bySecretariat = await sec.agent.post(`/api/v1/meetings/${jusouId}/decisions`, participation);
+    expect(bySecretariat.statusCode, bySecretariat.body).toBe(201);
+
+    await move('active');
+    await move('evaluation');
+    const p = json(await co.get(`${caseUrl}/plans/${planId}`));
+    const evaluated = await co.post(`${caseUrl}/plans/${planId}/evaluate`, {
+      goals: [
+        { key: 'long', achievement: '達成', comment: '' },
+        { key: 'g1', achievement: '達成', comment: '' },
+      ],
+      evaluatedOn: today,
+      version: p.version,
+    });
+    expect(evaluated.statusCode, evaluated.body).toBe(200);
+
+    const closure = await co.post(`/api/v1/meetings/${jusouId}/decisions`, {
+      agendaItemId: item.id,
+      kind: 'closure',
+      content: '転居により終結',
+      closure: { reason: '転居', note: '市外へ転居' },
+    });
+    expect(closure.statusCode, closure.body).toBe(201);
+    expect(json(closure).decision.caseTransitionSeq).toBeGreaterThan(0);
+    const closed = json(await co.get(caseUrl));
+    expect(closed).toMatchObject({ status: 'closed', closure: { reason: '転居', meetingId: jusouId, meetingRef: expect.stringContaining('第3回重層的支援会議') } });
+
+    const actions = await t.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_user_id', '=', w.coordinator.user.id)
+      .where('target_id', '=', caseConsent.id)
+      .where('outcome', '=', 'success')
+      .where(sql<boolean>`action in ('plan.approve', 'case.transition', 'meeting.decision')`)
+      .execute();
+    const counts = actions.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.action]: (acc[a.action] ?? 0) + 1 }), {});
+    expect(counts['plan.approve']).toBe(1);
+    expect(counts['meeting.decision']).toBe(2);
+    expect(counts['case.transition']).toBeGreaterThanOrEqual(5);
+
+    const decisions = json(await sec.agent.get(`/api/v1/meetings/${jusouId}/decisions`)).items;
+    expect(decisions.map((d: { kind: string }) => d.kind)).toEqual(['plan_approval', 'participation_support', 'closure']);
+  });
+
+  it('a stale meeting update is a 409 with the current meeting', async () => {
+    const current = json(await sec.agent.get(`/api/v1/meetings/${suishinId}`));
+    const ok = await sec.agent.request('PATCH', `/api/v1/meetings/${suishinId}`, { status: 'held', version: current.version });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(json(ok)).toMatchObject({ status: 'held', statusLabel: '開催済' });
+    const stale = await sec.agent.request('PATCH', `/api/v1/meetings/${suishinId}`, { title: '古い版', version: current.version });
+    expect(stale.statusCode).toBe(409);
+    expect(json(stale).current.title).toBe('令和8年度第1回推進会議');
+    const member = await w.outsider.agent.request('PATCH', `/api/v1/meetings/${shienId}`, { title: 'x', version: 1 });
+    expect(member.statusCode).toBe(404);
+  });
+
+  it('the meeting endpoints are in the OpenAPI document', async () => {
+    const doc = json(await t.anonymous().get('/api/openapi.json'));
+    for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials']) {
+      expect(doc.paths, path).toHaveProperty([`/api/v1/meetings${path}`]);
+    }
+    expect(doc.paths['/api/v1/meetings/{id}/agenda'].post.summary).toContain('consent_required');
+  });
+});
