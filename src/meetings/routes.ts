@@ -1,12 +1,26 @@
 import type { Gateway } from '../access/gateway.ts';
 import { z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
-import { agendaAddSchema, attendeeAddSchema, decisionAddSchema, meetingCreateSchema, meetingListQuery, meetingPatchSchema } from './schema.ts';
+import {
+  agendaAddSchema,
+  attendeeAddSchema,
+  countsQuery,
+  decisionAddSchema,
+  followUpAddSchema,
+  infoReplySchema,
+  infoRequestAddSchema,
+  meetingCreateSchema,
+  meetingListQuery,
+  meetingPatchSchema,
+} from './schema.ts';
 import {
   acknowledge,
   addAgendaItem,
   addAttendee,
   addDecision,
+  addFollowUp,
+  addInfoRequest,
+  completeFollowUp,
   createMeeting,
   getAgenda,
   getMaterials,
@@ -14,13 +28,20 @@ import {
   listAcknowledgements,
   listAttendees,
   listDecisions,
+  listFollowUps,
+  listInfoRequests,
   listMeetings,
+  meetingCounts,
+  myFollowUps,
   removeAttendee,
+  replyInfoRequest,
   updateMeeting,
 } from './service.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const attendeeParams = z.object({ id: z.uuid(), attendeeId: z.uuid() });
+const followUpParams = z.object({ id: z.uuid(), followUpId: z.uuid() });
+const requestParams = z.object({ id: z.uuid(), requestId: z.uuid() });
 const TAG = '会議体';
 
 /** 会議体: 重層的支援会議, 支援会議 (法106条の6), 推進会議 and the other bodies of the preset. */
@@ -163,6 +184,80 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
         reply.code(201);
         return result;
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/follow-ups',
+      summary: 'わたしの会議のあとのやること（自分が担当の未了のもの、期限順）',
+      tag: TAG,
+      handler: ({ ctx }) => gateway.run(ctx, 'meeting.read', (scope) => myFollowUps(scope)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/counts',
+      summary: '会議の集計（年度ごとの種類別の開催数・検討した事例数・種類別の決定数。事務局）',
+      tag: TAG,
+      query: countsQuery,
+      handler: ({ ctx, query }) => gateway.run(ctx, 'meeting.read', (scope) => meetingCounts(scope, query.fiscalYear)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/follow-ups',
+      summary: '会議のあとのやること（担当者と期限）',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => listFollowUps(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/follow-ups',
+      summary: '会議のあとのやることを記録する（担当者は出席者の職員。わたしの仕事に表示）',
+      tag: TAG,
+      params: idParams,
+      body: followUpAddSchema,
+      handler: async ({ ctx, params, body, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => addFollowUp(scope, params.id, body));
+        reply.code(201);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/follow-ups/:followUpId/done',
+      summary: 'やることを済みにする（担当者、または招集者・議長）',
+      tag: TAG,
+      params: followUpParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.write', (scope) => completeFollowUp(scope, params.id, params.followUpId)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meetings/:id/info-requests',
+      summary: '支援会議の情報提供の求めと回答',
+      tag: TAG,
+      params: idParams,
+      handler: ({ ctx, params }) => gateway.run(ctx, 'meeting.read', (scope) => listInfoRequests(scope, params.id)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/info-requests',
+      summary: '情報提供の求めを記録する（支援会議の議長・招集者）',
+      tag: TAG,
+      params: idParams,
+      body: infoRequestAddSchema,
+      handler: async ({ ctx, params, body, reply }) => {
+        const result = await gateway.run(ctx, 'meeting.write', (scope) => addInfoRequest(scope, params.id, body));
+        reply.code(201);
+        return result;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/meetings/:id/info-requests/:requestId/reply',
+      summary: '情報提供の求めへの回答を記録する（支援会議の議長・招集者）',
+      tag: TAG,
+      params: requestParams,
+      body: infoReplySchema,
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => replyInfoRequest(scope, params.id, params.requestId, body.reply)),
     }),
   ];
 }

@@ -1,6 +1,6 @@
 import { z } from '../shared/zod-ja.ts';
 import { CLOSURE_REASONS } from '../shared/cases.ts';
-import { always } from '../cases/schema.ts';
+import { always, dateField } from '../cases/schema.ts';
 
 /** Kinds of meeting body (presets/*.json meetingBodies[].kind). */
 export const MEETING_KINDS = ['jusou', 'shien', 'suishin', 'other'] as const;
@@ -172,3 +172,26 @@ export const decisionAddSchema = z
     if (v.kind !== 'closure' && v.closure) ctx.addIssue({ code: 'custom', path: ['closure'], message: '終結の内容は終結の決定のときだけ入力します' });
   }, always);
 export type DecisionAddInput = z.infer<typeof decisionAddSchema>;
+
+export const followUpAddSchema = z
+  .object({
+    agendaItemId: z.uuid().nullable().optional().describe('議題'),
+    content: z.string().trim().min(1).max(1000).describe('やること'),
+    ownerUserId: z.uuid().describe('担当者'),
+    dueOn: dateField.describe('期限'),
+  })
+  .strict();
+export type FollowUpAddInput = z.infer<typeof followUpAddSchema>;
+
+export const infoRequestAddSchema = z
+  .object({
+    agendaItemId: z.uuid().nullable().optional().describe('議題'),
+    toAgencyId: z.uuid().describe('求める先の機関'),
+    question: z.string().trim().min(1).max(2000).describe('求める情報'),
+  })
+  .strict();
+export type InfoRequestAddInput = z.infer<typeof infoRequestAddSchema>;
+
+export const infoReplySchema = z.object({ reply: z.string().trim().min(1).max(4000).describe('回答') }).strict();
+
+export const countsQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional().describe('年度') }).strict();

@@ -9,6 +9,7 @@ import { displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { CASE_STATUS_LABELS, type CaseStatus } from '../shared/cases.ts';
 import { todayJst } from '../shared/date-input.ts';
+import { fiscalYear, formatFiscalYear } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import {
   CASE_DECISIONS,
@@ -23,6 +24,8 @@ import {
   type AttendeeAddInput,
   type DecisionAddInput,
   type DecisionKind,
+  type FollowUpAddInput,
+  type InfoRequestAddInput,
   type MeetingCreateInput,
   type MeetingKind,
   type MeetingListQuery,
@@ -1219,4 +1222,356 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
   });
   const items = await loadDecisions(scope, meetingId);
   return { decision: items.find((d) => d.id === id)!, items };
+}
+
+/* ---------- follow-up actions ---------- */
+
+export interface FollowUpView {
+  id: string;
+  agendaItemId: string | null;
+  content: string;
+  owner: { userId: string | null; name: string | null; agencyName: string | null };
+  dueOn: string | null;
+  overdue: boolean;
+  doneAt: string | null;
+  createdAt: string;
+}
+
+function followUpRows(scope: Scope) {
+  return scope.trx
+    .selectFrom('meeting_follow_ups as f')
+    .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'f.municipality_id').onRef('u.id', '=', 'f.owner_user_id'))
+    .leftJoin('agencies as ag', (j) => j.onRef('ag.municipality_id', '=', 'f.municipality_id').onRef('ag.id', '=', 'f.owner_agency_id'))
+    .select([
+      'f.id',
+      'f.meeting_id',
+      'f.agenda_item_id',
+      'f.content',
+      'f.owner_user_id',
+      'u.name as owner_name',
+      'ag.name as owner_agency_name',
+      'f.due_on',
+      'f.done_at',
+      'f.created_at',
+    ])
+    .where('f.municipality_id', '=', scope.municipalityId);
+}
+type FollowUpRow = Awaited<ReturnType<ReturnType<typeof followUpRows>['executeTakeFirstOrThrow']>>;
+
+function followUpView(r: FollowUpRow): FollowUpView {
+  return {
+    id: r.id,
+    agendaItemId: r.agenda_item_id,
+    content: r.content,
+    owner: { userId: r.owner_user_id, name: r.owner_name, agencyName: r.owner_agency_name },
+    dueOn: r.due_on,
+    overdue: !r.done_at && !!r.due_on && r.due_on < todayJst(),
+    doneAt: r.done_at ? new Date(r.done_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+async function loadFollowUps(scope: Scope, meetingId: string): Promise<FollowUpView[]> {
+  const rows = await followUpRows(scope).where('f.meeting_id', '=', meetingId).orderBy('f.due_on').orderBy('f.created_at').execute();
+  return rows.map(followUpView);
+}
+
+export async function listFollowUps(scope: Scope, meetingId: string): Promise<{ items: FollowUpView[] }> {
+  const access = await requireMeeting(scope, meetingId);
+  requireOpen(scope, access);
+  scope.audit('meeting.follow_ups.read', { targetType: 'meeting', targetId: meetingId });
+  return { items: await loadFollowUps(scope, meetingId) };
+}
+
+/** A follow-up action with its owner (an attendee) and due date; it appears in the owner's work list. */
+export async function addFollowUp(scope: Scope, meetingId: string, input: FollowUpAddInput): Promise<{ items: FollowUpView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireNotCancelled(access);
+  if (input.agendaItemId) {
+    const item = await scope.trx
+      .selectFrom('meeting_agenda_items')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('meeting_id', '=', meetingId)
+      .where('id', '=', input.agendaItemId)
+      .executeTakeFirst();
+    if (!item) throw invalid({ agendaItemId: '議題：この会議の議題から選んでください' });
+  }
+  const owner = await scope.trx
+    .selectFrom('meeting_attendees as a')
+    .innerJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'a.municipality_id').onRef('u.id', '=', 'a.user_id'))
+    .select(['u.id', 'u.agency_id'])
+    .where('a.municipality_id', '=', scope.municipalityId)
+    .where('a.meeting_id', '=', meetingId)
+    .where('a.user_id', '=', input.ownerUserId)
+    .where('a.removed_at', 'is', null)
+    .executeTakeFirst();
+  if (!owner) throw invalid({ ownerUserId: '担当者：この会議の出席者（職員）から選んでください' });
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_follow_ups')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      agenda_item_id: input.agendaItemId ?? null,
+      content: input.content,
+      owner_user_id: owner.id,
+      owner_agency_id: owner.agency_id,
+      due_on: input.dueOn,
+      created_by_user_id: ctx.userId,
+    })
+    .execute();
+  scope.audit('meeting.follow_up.add', { targetType: 'meeting', targetId: meetingId, details: { followUpId: id, ownerUserId: owner.id, dueOn: input.dueOn } });
+  return { items: await loadFollowUps(scope, meetingId) };
+}
+
+/** Mark a follow-up action done: its owner, or the convener or chair. */
+export async function completeFollowUp(scope: Scope, meetingId: string, followUpId: string): Promise<{ items: FollowUpView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  const row = await scope.trx
+    .selectFrom('meeting_follow_ups')
+    .select(['id', 'owner_user_id', 'done_at'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', followUpId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('会議のあとのやること');
+  if (row.owner_user_id !== ctx.userId) requireManage(scope, access);
+  if (row.done_at) throw new AppError(422, 'invalid_state', 'このやることはすでに済んでいます。');
+  await scope.trx
+    .updateTable('meeting_follow_ups')
+    .set({ done_at: new Date() })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', followUpId)
+    .execute();
+  scope.audit('meeting.follow_up.done', { targetType: 'meeting', targetId: meetingId, details: { followUpId } });
+  return { items: await loadFollowUps(scope, meetingId) };
+}
+
+export interface MyFollowUpView extends FollowUpView {
+  meeting: { id: string; title: string; kind: MeetingKind; kindLabel: string; scheduledAt: string; confidential: boolean };
+}
+
+/**
+ * わたしの仕事: the open follow-up actions the user owns, of meetings they
+ * still attend (支援会議: once they acknowledged the 守秘義務), by due date.
+ */
+export async function myFollowUps(scope: Scope): Promise<{ items: MyFollowUpView[] }> {
+  const ctx = requireUser(scope);
+  const rows = await followUpRows(scope)
+    .innerJoin('meetings as m', (j) => j.onRef('m.municipality_id', '=', 'f.municipality_id').onRef('m.id', '=', 'f.meeting_id'))
+    .innerJoin('meeting_attendees as a', (j) =>
+      j
+        .onRef('a.municipality_id', '=', 'f.municipality_id')
+        .onRef('a.meeting_id', '=', 'f.meeting_id')
+        .on('a.user_id', '=', ctx.userId)
+        .on('a.removed_at', 'is', null),
+    )
+    .leftJoin('meeting_acknowledgements as k', (j) =>
+      j.onRef('k.municipality_id', '=', 'a.municipality_id').onRef('k.meeting_id', '=', 'a.meeting_id').onRef('k.attendee_id', '=', 'a.id'),
+    )
+    .select(['m.title as meeting_title', 'm.kind as meeting_kind', 'm.scheduled_at'])
+    .where('f.owner_user_id', '=', ctx.userId)
+    .where('f.done_at', 'is', null)
+    .where('m.status', '!=', 'cancelled')
+    .where((eb) => eb.or([eb('m.kind', '!=', 'shien'), eb('k.acknowledged_at', 'is not', null)]))
+    .orderBy('f.due_on')
+    .orderBy('f.created_at')
+    .limit(200)
+    .execute();
+  scope.audit('meeting.follow_ups.mine', { details: { count: rows.length } });
+  return {
+    items: rows.map((r) => {
+      const kind = asKind(r.meeting_kind);
+      return {
+        ...followUpView(r),
+        meeting: {
+          id: r.meeting_id,
+          title: r.meeting_title,
+          kind,
+          kindLabel: MEETING_KIND_LABELS[kind],
+          scheduledAt: new Date(r.scheduled_at).toISOString(),
+          confidential: kind === 'shien',
+        },
+      };
+    }),
+  };
+}
+
+/* ---------- 情報提供の求め (支援会議) ---------- */
+
+export interface MeetingInfoRequestView {
+  id: string;
+  agendaItemId: string | null;
+  toAgency: { id: string; name: string };
+  question: string;
+  requestedAt: string;
+  requestedByName: string | null;
+  reply: string | null;
+  repliedAt: string | null;
+}
+
+async function loadInfoRequests(scope: Scope, meetingId: string): Promise<MeetingInfoRequestView[]> {
+  const rows = await scope.trx
+    .selectFrom('meeting_info_requests as r')
+    .innerJoin('agencies as ag', (j) => j.onRef('ag.municipality_id', '=', 'r.municipality_id').onRef('ag.id', '=', 'r.to_agency_id'))
+    .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'r.municipality_id').onRef('u.id', '=', 'r.requested_by_user_id'))
+    .select(['r.id', 'r.agenda_item_id', 'r.to_agency_id', 'ag.name as agency_name', 'r.question', 'r.requested_at', 'u.name as user_name', 'r.reply', 'r.replied_at'])
+    .where('r.municipality_id', '=', scope.municipalityId)
+    .where('r.meeting_id', '=', meetingId)
+    .orderBy('r.requested_at')
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    agendaItemId: r.agenda_item_id,
+    toAgency: { id: r.to_agency_id, name: r.agency_name },
+    question: r.question,
+    requestedAt: new Date(r.requested_at).toISOString(),
+    requestedByName: r.user_name,
+    reply: r.reply,
+    repliedAt: r.replied_at ? new Date(r.replied_at).toISOString() : null,
+  }));
+}
+
+function requireShienChair(scope: Scope, access: MeetingAccess): void {
+  if (access.kind !== 'shien') {
+    throw new AppError(422, 'not_applicable', '情報提供の求め（社会福祉法第106条の6第3項）は支援会議で行います。');
+  }
+  requireManage(scope, access);
+}
+
+export async function listInfoRequests(scope: Scope, meetingId: string): Promise<{ items: MeetingInfoRequestView[] }> {
+  const access = await requireMeeting(scope, meetingId);
+  requireOpen(scope, access);
+  scope.audit('meeting.info_requests.read', { targetType: 'meeting', targetId: meetingId });
+  return { items: await loadInfoRequests(scope, meetingId) };
+}
+
+/** The 支援会議 chair records a 情報提供の求め to an agency. */
+export async function addInfoRequest(scope: Scope, meetingId: string, input: InfoRequestAddInput): Promise<{ items: MeetingInfoRequestView[] }> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireShienChair(scope, access);
+  requireNotCancelled(access);
+  const agency = await scope.trx
+    .selectFrom('agencies')
+    .select('id')
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', input.toAgencyId)
+    .executeTakeFirst();
+  if (!agency) throw invalid({ toAgencyId: '求める先の機関：この自治体の機関から選んでください' });
+  if (input.agendaItemId) {
+    const item = await scope.trx
+      .selectFrom('meeting_agenda_items')
+      .select('id')
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('meeting_id', '=', meetingId)
+      .where('id', '=', input.agendaItemId)
+      .executeTakeFirst();
+    if (!item) throw invalid({ agendaItemId: '議題：この会議の議題から選んでください' });
+  }
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_info_requests')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      agenda_item_id: input.agendaItemId ?? null,
+      to_agency_id: input.toAgencyId,
+      question: input.question,
+      requested_by_user_id: ctx.userId,
+    })
+    .execute();
+  scope.audit('meeting.info_request.add', { targetType: 'meeting', targetId: meetingId, details: { requestId: id, toAgencyId: input.toAgencyId } });
+  return { items: await loadInfoRequests(scope, meetingId) };
+}
+
+/** The chair records the agency's reply. */
+export async function replyInfoRequest(scope: Scope, meetingId: string, requestId: string, reply: string): Promise<{ items: MeetingInfoRequestView[] }> {
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireShienChair(scope, access);
+  const row = await scope.trx
+    .selectFrom('meeting_info_requests')
+    .select(['id', 'reply'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', requestId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('情報提供の求め');
+  if (row.reply) throw new AppError(422, 'invalid_state', 'この求めへの回答はすでに記録されています。');
+  await scope.trx
+    .updateTable('meeting_info_requests')
+    .set({ reply, replied_at: new Date() })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', requestId)
+    .execute();
+  scope.audit('meeting.info_request.reply', { targetType: 'meeting', targetId: meetingId, details: { requestId } });
+  return { items: await loadInfoRequests(scope, meetingId) };
+}
+
+/* ---------- counts for the indicators ---------- */
+
+export interface MeetingCounts {
+  fiscalYear: number;
+  fiscalYearLabel: string;
+  kinds: { kind: MeetingKind; kindLabel: string; held: number; casesDiscussed: number }[];
+  decisions: { kind: DecisionKind; kindLabel: string; count: number }[];
+}
+
+/**
+ * 評価指標 (per 年度): meetings held per kind (not cancelled, already
+ * started), distinct cases discussed, decisions by kind. Numbers only; for
+ * the 事務局.
+ */
+export async function meetingCounts(scope: Scope, year: number | undefined): Promise<MeetingCounts> {
+  const ctx = requireUser(scope);
+  if (!ctx.roles.includes('secretariat')) scope.deny('meeting counts are for the secretariat', '会議の集計は事務局が閲覧します。');
+  const fy = year ?? fiscalYear(new Date());
+  const from = new Date(`${fy}-04-01T00:00:00+09:00`);
+  const to = new Date(`${fy + 1}-04-01T00:00:00+09:00`);
+  const now = new Date();
+  const held = () =>
+    scope.trx
+      .selectFrom('meetings as m')
+      .where('m.municipality_id', '=', scope.municipalityId)
+      .where('m.status', '!=', 'cancelled')
+      .where('m.scheduled_at', '>=', from)
+      .where('m.scheduled_at', '<', to)
+      .where('m.scheduled_at', '<=', now);
+  const [meetings, cases, decisions] = await Promise.all([
+    held()
+      .select(['m.kind', sql<number>`count(*)::int`.as('n')])
+      .groupBy('m.kind')
+      .execute(),
+    held()
+      .innerJoin('meeting_agenda_items as i', (j) => j.onRef('i.municipality_id', '=', 'm.municipality_id').onRef('i.meeting_id', '=', 'm.id'))
+      .where('i.case_id', 'is not', null)
+      .select(['m.kind', sql<number>`count(distinct i.case_id)::int`.as('n')])
+      .groupBy('m.kind')
+      .execute(),
+    held()
+      .innerJoin('meeting_decisions as d', (j) => j.onRef('d.municipality_id', '=', 'm.municipality_id').onRef('d.meeting_id', '=', 'm.id'))
+      .select(['d.kind', sql<number>`count(*)::int`.as('n')])
+      .groupBy('d.kind')
+      .execute(),
+  ]);
+  const countOf = (rows: { kind: string; n: number }[], kind: string) => rows.find((r) => r.kind === kind)?.n ?? 0;
+  scope.audit('meeting.counts', { details: { fiscalYear: fy } });
+  return {
+    fiscalYear: fy,
+    fiscalYearLabel: formatFiscalYear(fy),
+    kinds: MEETING_KINDS.map((kind) => ({ kind, kindLabel: MEETING_KIND_LABELS[kind], held: countOf(meetings, kind), casesDiscussed: countOf(cases, kind) })),
+    decisions: (Object.keys(DECISION_KIND_LABELS) as DecisionKind[]).map((kind) => ({ kind, kindLabel: DECISION_KIND_LABELS[kind], count: countOf(decisions, kind) })),
+  };
 }

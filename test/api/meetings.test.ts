@@ -194,7 +194,7 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     const h = w.houkatsu;
     const before = await auditCount(t.db, h.user.id);
     for (const id of [jusouId, shienId, suishinId]) {
-      for (const path of ['', '/attendees', '/agenda', '/materials', '/decisions', '/acknowledgements']) {
+      for (const path of ['', '/attendees', '/agenda', '/materials', '/decisions', '/acknowledgements', '/follow-ups', '/info-requests']) {
         const res = await h.agent.get(`/api/v1/meetings/${id}${path}`);
         expect(res.statusCode, `${id}${path}`).toBe(404);
         expect(res.body).not.toContain('会議室');
@@ -331,9 +331,75 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     expect(member.statusCode).toBe(404);
   });
 
+  it('follow-up actions have an owner among the attendees and a due date, and appear in the owner\'s work', async () => {
+    const co = w.coordinator.agent;
+    const yesterday = addDays(today, -1);
+    const notAttendee = await co.post(`/api/v1/meetings/${jusouId}/follow-ups`, { content: '訪問', ownerUserId: w.houkatsu.user.id, dueOn: yesterday });
+    expect(notAttendee.statusCode).toBe(422);
+    expect(json(notAttendee).error.fields.ownerUserId).toContain('出席者');
+    const added = await co.post(`/api/v1/meetings/${jusouId}/follow-ups`, { content: '居場所の利用調整', ownerUserId: sec.user.id, dueOn: yesterday });
+    expect(added.statusCode, added.body).toBe(201);
+    const [item] = json(added).items;
+    expect(item).toMatchObject({ content: '居場所の利用調整', dueOn: yesterday, overdue: true, owner: { userId: sec.user.id, agencyName: '地域福祉課' } });
+
+    // In a 支援会議 the owner sees it only after acknowledging the 守秘義務.
+    const shienTask = await co.post(`/api/v1/meetings/${shienId}/follow-ups`, { content: '母の状況を包括に確認', ownerUserId: sec.user.id, dueOn: today });
+    expect(shienTask.statusCode, shienTask.body).toBe(201);
+    let mine = json(await sec.agent.get('/api/v1/meetings/follow-ups')).items;
+    expect(mine.map((m: { content: string }) => m.content)).toEqual(['居場所の利用調整']);
+    expect(mine[0].meeting).toMatchObject({ id: jusouId, kind: 'jusou', confidential: false });
+    expect((await sec.agent.post(`/api/v1/meetings/${shienId}/acknowledgements`, {})).statusCode).toBe(201);
+    mine = json(await sec.agent.get('/api/v1/meetings/follow-ups')).items;
+    expect(mine.map((m: { content: string }) => m.content)).toEqual(['居場所の利用調整', '母の状況を包括に確認']);
+    expect(mine[1].meeting.confidential).toBe(true);
+    expect(json(await co.get('/api/v1/meetings/follow-ups')).items).toEqual([]);
+
+    const byOther = await w.outsider.agent.post(`/api/v1/meetings/${jusouId}/follow-ups/${item.id}/done`, {});
+    expect(byOther.statusCode).toBe(404);
+    const done = await sec.agent.post(`/api/v1/meetings/${jusouId}/follow-ups/${item.id}/done`, {});
+    expect(done.statusCode, done.body).toBe(200);
+    expect(json(done).items[0].doneAt).toBeTruthy();
+    expect(json(await sec.agent.get('/api/v1/meetings/follow-ups')).items.map((m: { content: string }) => m.content)).toEqual(['母の状況を包括に確認']);
+  });
+
+  it('the 支援会議 chair records 情報提供の求め and the replies', async () => {
+    const ask = { toAgencyId: w.agencies.houkatsu, question: '母の介護認定の状況を教えてください' };
+    const byMember = await w.coordinator.agent.post(`/api/v1/meetings/${shienId}/info-requests`, ask);
+    expect(byMember.statusCode).toBe(403);
+    const inJusou = await w.coordinator.agent.post(`/api/v1/meetings/${jusouId}/info-requests`, ask);
+    expect(inJusou.statusCode).toBe(422);
+    const added = await sec.agent.post(`/api/v1/meetings/${shienId}/info-requests`, ask);
+    expect(added.statusCode, added.body).toBe(201);
+    const [request] = json(added).items;
+    expect(request).toMatchObject({ toAgency: { id: w.agencies.houkatsu }, reply: null, requestedByName: '事務局 花子' });
+    const replied = await sec.agent.post(`/api/v1/meetings/${shienId}/info-requests/${request.id}/reply`, { reply: '要介護2。週2回の訪問介護を利用中' });
+    expect(replied.statusCode, replied.body).toBe(200);
+    expect(json(replied).items[0]).toMatchObject({ reply: '要介護2。週2回の訪問介護を利用中', repliedAt: expect.any(String) });
+    const list = json(await w.coordinator.agent.get(`/api/v1/meetings/${shienId}/info-requests`));
+    expect(list.items).toHaveLength(1);
+    expect((await w.houkatsu.agent.get(`/api/v1/meetings/${shienId}/info-requests`)).statusCode).toBe(404);
+  });
+
+  it('counts per 年度 for the indicators: meetings held per kind, cases discussed, decisions by kind (事務局 only)', async () => {
+    const cancelled = json(await convene(w.coordinator.agent, 'jusou', '中止した会議'));
+    expect((await w.coordinator.agent.request('PATCH', `/api/v1/meetings/${cancelled.id}`, { status: 'cancelled', version: cancelled.version })).statusCode).toBe(200);
+    const jst = new Date(Date.parse(json(await sec.agent.get(`/api/v1/meetings/${jusouId}`)).scheduledAt) + 9 * 3600 * 1000);
+    const fy = jst.getUTCMonth() >= 3 ? jst.getUTCFullYear() : jst.getUTCFullYear() - 1;
+    expect((await w.coordinator.agent.get(`/api/v1/meetings/counts?fiscalYear=${fy}`)).statusCode).toBe(403);
+    const res = await sec.agent.get(`/api/v1/meetings/counts?fiscalYear=${fy}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const counts = json(res);
+    const byKind = Object.fromEntries(counts.kinds.map((k: { kind: string; held: number; casesDiscussed: number }) => [k.kind, [k.held, k.casesDiscussed]]));
+    expect(byKind).toEqual({ jusou: [1, 1], shien: [1, 1], suishin: [1, 0], other: [0, 0] });
+    const decisions = Object.fromEntries(counts.decisions.filter((d: { count: number }) => d.count).map((d: { kind: string; count: number }) => [d.kind, d.count]));
+    expect(decisions).toEqual({ plan_approval: 1, closure: 1, participation_support: 1, role_split: 1, resource_gap: 1 });
+    const other = json(await sec.agent.get(`/api/v1/meetings/counts?fiscalYear=${fy - 1}`));
+    expect(other.kinds.every((k: { held: number }) => k.held === 0)).toBe(true);
+  });
+
   it('the meeting endpoints are in the OpenAPI document', async () => {
     const doc = json(await t.anonymous().get('/api/openapi.json'));
-    for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials']) {
+    for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials', '/{id}/follow-ups', '/counts']) {
       expect(doc.paths, path).toHaveProperty([`/api/v1/meetings${path}`]);
     }
     expect(doc.paths['/api/v1/meetings/{id}/agenda'].post.summary).toContain('consent_required');
