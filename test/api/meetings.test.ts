@@ -397,6 +397,33 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     expect(other.kinds.every((k: { held: number }) => k.held === 0)).toBe(true);
   });
 
+  it('once the person consents the case moves on to a 重層的支援会議; the consent must cover every attending agency', async () => {
+    const co = w.coordinator.agent;
+    const add = () => co.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'case', caseId: caseNoConsent.id, title: '支援会議から引き継ぎ' });
+    // Consent to meeting sharing that lists only the coordinators: the 事務局 attends too.
+    await recordConsent(w.window.agent, { personId: caseNoConsent.sonId, purpose: 'meeting_sharing', scopeKind: 'listed', agencyIds: [w.agencies.coord] });
+    const narrow = await add();
+    expect(narrow.statusCode).toBe(422);
+    expect(json(narrow).error.code).toBe('consent_required');
+    expect(json(narrow).missingAgencies.map((a: { name: string }) => a.name)).toEqual(['地域福祉課']);
+
+    await recordConsent(w.window.agent, {
+      personId: caseNoConsent.sonId,
+      purpose: 'meeting_sharing',
+      scopeKind: 'listed',
+      agencyIds: [w.agencies.coord, sec.user.agencyId],
+    });
+    const ok = await add();
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(json(ok).items.at(-1)).toMatchObject({ case: { id: caseNoConsent.id }, consentBasis: { basis: 'consent', scopeKind: 'listed' } });
+
+    // An agency outside that consent cannot be invited while the case is on the agenda.
+    const invite = await co.post(`/api/v1/meetings/${jusouId}/attendees`, { userId: w.houkatsu.user.id });
+    expect(invite.statusCode).toBe(422);
+    expect(json(invite).error.code).toBe('consent_required');
+    expect(json(await co.get(`/api/v1/meetings/${jusouId}/attendees`)).items.map((a: { userId: string }) => a.userId)).not.toContain(w.houkatsu.user.id);
+  });
+
   it('the meeting endpoints are in the OpenAPI document', async () => {
     const doc = json(await t.anonymous().get('/api/openapi.json'));
     for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials', '/{id}/follow-ups', '/counts']) {
