@@ -717,6 +717,10 @@ export interface MeetingAgendaItemTable {
   title: string;
   description: string | null;
   consent_basis: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  minutes: string | null;
+  minutes_updated_at: Date | null;
+  minutes_updated_by_user_id: string | null;
+  version: Generated<number>;
   added_by_user_id: string | null;
   added_by_agency_id: string | null;
   added_at: CreatedAt;

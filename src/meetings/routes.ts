@@ -3,6 +3,7 @@ import { z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import {
   agendaAddSchema,
+  attendancePatchSchema,
   attendeeAddSchema,
   countsQuery,
   decisionAddSchema,
@@ -12,6 +13,7 @@ import {
   meetingCreateSchema,
   meetingListQuery,
   meetingPatchSchema,
+  minutesSchema,
 } from './schema.ts';
 import {
   acknowledge,
@@ -35,11 +37,14 @@ import {
   myFollowUps,
   removeAttendee,
   replyInfoRequest,
+  saveMinutes,
+  setAttendance,
   updateMeeting,
 } from './service.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const attendeeParams = z.object({ id: z.uuid(), attendeeId: z.uuid() });
+const itemParams = z.object({ id: z.uuid(), itemId: z.uuid() });
 const followUpParams = z.object({ id: z.uuid(), followUpId: z.uuid() });
 const requestParams = z.object({ id: z.uuid(), requestId: z.uuid() });
 const TAG = '会議体';
@@ -258,6 +263,24 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       params: requestParams,
       body: infoReplySchema,
       handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => replyInfoRequest(scope, params.id, params.requestId, body.reply)),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/meetings/:id/attendees/:attendeeId',
+      summary: '出欠の記録（招集者・議長）',
+      tag: TAG,
+      params: attendeeParams,
+      body: attendancePatchSchema,
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => setAttendance(scope, params.id, params.attendeeId, body.attended)),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/meetings/:id/agenda/:itemId/minutes',
+      summary: '議題ごとの議事録（出席者。支援会議は守秘義務の確認の後・非公開。版が古いと409）',
+      tag: TAG,
+      params: itemParams,
+      body: minutesSchema,
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => saveMinutes(scope, params.id, params.itemId, body)),
     }),
   ];
 }

@@ -195,3 +195,13 @@ export type InfoRequestAddInput = z.infer<typeof infoRequestAddSchema>;
 export const infoReplySchema = z.object({ reply: z.string().trim().min(1).max(4000).describe('回答') }).strict();
 
 export const countsQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional().describe('年度') }).strict();
+
+export const minutesSchema = z
+  .object({
+    minutes: z.string().trim().max(20000).describe('議事録'),
+    version: z.number().int().min(1).describe('版'),
+  })
+  .strict();
+export type MinutesInput = z.infer<typeof minutesSchema>;
+
+export const attendancePatchSchema = z.object({ attended: z.boolean().describe('出欠') }).strict();

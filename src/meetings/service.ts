@@ -31,6 +31,7 @@ import {
   type MeetingListQuery,
   type MeetingPatchInput,
   type MeetingStatus,
+  type MinutesInput,
 } from './schema.ts';
 
 /**
@@ -227,6 +228,11 @@ export interface AgendaItemView {
   case: { id: string; caseNo: string; title: string } | null;
   person: { id: string | null; name: string } | null;
   consentBasis: Record<string, unknown> | null;
+  /** 議事録 of this item (非公開 in a 支援会議, like everything shared there). */
+  minutes: string | null;
+  minutesUpdatedAt: string | null;
+  minutesUpdatedByName: string | null;
+  version: number;
   addedByName: string | null;
   addedAt: string;
   decisions: DecisionView[];
@@ -366,6 +372,7 @@ function agendaRows(scope: Scope) {
       j.onRef('p.municipality_id', '=', 'i.municipality_id').on((eb) => eb.or([eb('p.id', '=', eb.ref('i.person_id')), eb('p.id', '=', eb.ref('kp.person_id'))])),
     )
     .leftJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'i.municipality_id').onRef('u.id', '=', 'i.added_by_user_id'))
+    .leftJoin('users as mu', (j) => j.onRef('mu.municipality_id', '=', 'i.municipality_id').onRef('mu.id', '=', 'i.minutes_updated_by_user_id'))
     .select([
       'i.id',
       'i.seq',
@@ -376,6 +383,10 @@ function agendaRows(scope: Scope) {
       'i.title',
       'i.description',
       'i.consent_basis',
+      'i.minutes',
+      'i.minutes_updated_at',
+      'mu.name as minutes_user_name',
+      'i.version',
       'i.added_at',
       'k.case_no',
       'k.title as case_title',
@@ -410,6 +421,10 @@ async function loadAgenda(scope: Scope, meetingId: string): Promise<AgendaItemVi
     case: r.case_id ? { id: r.case_id, caseNo: r.case_no ?? '', title: r.case_title ?? '' } : null,
     person: personOf(r),
     consentBasis: r.consent_basis,
+    minutes: r.minutes,
+    minutesUpdatedAt: r.minutes_updated_at ? new Date(r.minutes_updated_at).toISOString() : null,
+    minutesUpdatedByName: r.minutes_user_name,
+    version: r.version,
     addedByName: r.user_name,
     addedAt: new Date(r.added_at).toISOString(),
     decisions: decisions.filter((d) => d.agendaItemId === r.id),
@@ -768,6 +783,24 @@ export async function removeAttendee(scope: Scope, meetingId: string, attendeeId
   return { items: await loadAttendees(scope, meetingId) };
 }
 
+/** Record whether an attendee was present (the convener or chair). */
+export async function setAttendance(scope: Scope, meetingId: string, attendeeId: string, attended: boolean): Promise<{ items: AttendeeView[] }> {
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireManage(scope, access);
+  requireNotCancelled(access);
+  const updated = await scope.trx
+    .updateTable('meeting_attendees')
+    .set({ attended })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', attendeeId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  if (!Number(updated.numUpdatedRows)) throw notFound('出席者');
+  scope.audit('meeting.attendance', { targetType: 'meeting', targetId: meetingId, details: { attendeeId, attended } });
+  return { items: await loadAttendees(scope, meetingId) };
+}
+
 export interface AcknowledgementView {
   attendeeId: string;
   acknowledgedAt: string;
@@ -933,6 +966,35 @@ export async function addAgendaItem(scope: Scope, meetingId: string, input: Agen
     details: { itemId: id, kind: input.kind, caseId, basis: consentBasis?.basis ?? null },
   });
   return { items: await loadAgenda(scope, meetingId) };
+}
+
+/** Record the 議事録 of one agenda item (any attendee with the agenda open; a stale version is a 409 with the current item). */
+export async function saveMinutes(scope: Scope, meetingId: string, itemId: string, input: MinutesInput): Promise<AgendaItemView> {
+  const ctx = requireUser(scope);
+  const access = await requireMeeting(scope, meetingId, 'meeting.write');
+  requireOpen(scope, access);
+  requireNotCancelled(access);
+  const row = await scope.trx
+    .selectFrom('meeting_agenda_items')
+    .select(['id', 'version'])
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('meeting_id', '=', meetingId)
+    .where('id', '=', itemId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('議題');
+  const current = async () => (await loadAgenda(scope, meetingId)).find((i) => i.id === itemId)!;
+  if (row.version !== input.version) {
+    throw conflict('ほかの方が議事録を先に更新しました。最新の内容を確認してから、もう一度保存してください。', { current: await current() });
+  }
+  await scope.trx
+    .updateTable('meeting_agenda_items')
+    .set({ minutes: input.minutes || null, minutes_updated_at: new Date(), minutes_updated_by_user_id: ctx.userId, version: row.version + 1 })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', itemId)
+    .execute();
+  scope.audit('meeting.minutes.save', { targetType: 'meeting', targetId: meetingId, details: { itemId, version: row.version + 1 } });
+  return current();
 }
 
 /* ---------- materials ---------- */

@@ -424,6 +424,36 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     expect(json(await co.get(`/api/v1/meetings/${jusouId}/attendees`)).items.map((a: { userId: string }) => a.userId)).not.toContain(w.houkatsu.user.id);
   });
 
+  it('minutes per item (非公開 in a 支援会議: never on the case page) and attendance', async () => {
+    const co = w.coordinator.agent;
+    const item = json(await co.get(`/api/v1/meetings/${shienId}/agenda`)).items[0];
+    expect(item).toMatchObject({ case: { id: caseNoConsent.id }, minutes: null, version: 1 });
+    const secret = '母は夜間の徘徊があり、息子は昼夜逆転している（支援会議の記録）';
+    const url = `/api/v1/meetings/${shienId}/agenda/${item.id}/minutes`;
+    const saved = await co.request('PUT', url, { minutes: secret, version: 1 });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(json(saved)).toMatchObject({ minutes: secret, version: 2, minutesUpdatedByName: '調整 さくら' });
+    const stale = await sec.agent.request('PUT', url, { minutes: '上書き', version: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(json(stale).current.minutes).toBe(secret);
+    expect((await w.houkatsu.agent.request('PUT', url, { minutes: 'x', version: 2 })).statusCode).toBe(404);
+
+    // The coordinator is on the case team, yet nothing of the 支援会議 shows on the case or person pages.
+    for (const path of [`/api/v1/cases/${caseNoConsent.id}`, `/api/v1/cases/${caseNoConsent.id}/records`, `/api/v1/persons/${caseNoConsent.sonId}`]) {
+      const res = await co.get(path);
+      expect(res.statusCode, path).toBe(200);
+      expect(res.body, path).not.toContain('夜間の徘徊');
+      expect(res.body, path).not.toContain('支援会議');
+    }
+
+    const detail = json(await sec.agent.get(`/api/v1/meetings/${shienId}`));
+    const row = detail.attendees.find((a: { userId: string | null }) => a.userId === w.coordinator.user.id);
+    expect((await co.request('PATCH', `/api/v1/meetings/${shienId}/attendees/${row.id}`, { attended: true })).statusCode).toBe(403);
+    const marked = await sec.agent.request('PATCH', `/api/v1/meetings/${shienId}/attendees/${row.id}`, { attended: true });
+    expect(marked.statusCode, marked.body).toBe(200);
+    expect(json(marked).items.find((a: { id: string }) => a.id === row.id).attended).toBe(true);
+  });
+
   it('the meeting endpoints are in the OpenAPI document', async () => {
     const doc = json(await t.anonymous().get('/api/openapi.json'));
     for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials', '/{id}/follow-ups', '/counts']) {
