@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { requireCase } from '../access/case-access.ts';
+import { caseAccess, requireCase } from '../access/case-access.ts';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import type { UserContext } from '../access/context.ts';
 import { approvePlan } from '../cases/plans.ts';
@@ -1201,6 +1201,16 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
   if (item.case_id && item.subject_person_id && access.kind !== 'shien' && access.kind !== 'suishin') {
     const check = await meetingConsent(scope, item.subject_person_id, await attendingAgencies(scope, meetingId));
     if (!check.ok) throw consentRequired(item.subject_person_id, check);
+  }
+  if (input.kind === 'plan_approval' || input.kind === 'closure' || input.kind === 'suspension') {
+    // These change the case: recorded by its 主担当 agency or a coordinator on its team (the cases module checks again).
+    const onCase = await caseAccess(scope, item.case_id!);
+    if (!onCase?.manage) {
+      scope.deny(
+        `${input.kind} needs the case's lead agency or a coordinator on its team`,
+        `「${DECISION_KIND_LABELS[input.kind]}」の記録は、この事例の主担当機関またはチームのコーディネーターが行います。`,
+      );
+    }
   }
   const meetingDate = todayJst(new Date(m.scheduled_at));
   const meetingRef = `${m.title}（議題${item.seq}：${item.title}）`.slice(0, 200);

@@ -265,6 +265,10 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
 
     const byHoukatsu = await w.houkatsu.agent.post(`/api/v1/meetings/${jusouId}/decisions`, { agendaItemId: item.id, kind: 'plan_approval', content: 'x', planId });
     expect(byHoukatsu.statusCode).toBe(404);
+    const bySecretariatOffTeam = await sec.agent.post(`/api/v1/meetings/${jusouId}/decisions`, { agendaItemId: item.id, kind: 'plan_approval', content: 'x', planId });
+    expect(bySecretariatOffTeam.statusCode).toBe(403);
+    expect(json(bySecretariatOffTeam).error.message).toContain('主担当機関');
+    expect(await t.db.selectFrom('meeting_decisions').select('id').where('meeting_id', '=', jusouId).execute()).toHaveLength(0);
 
     const approve = await co.post(`/api/v1/meetings/${jusouId}/decisions`, { agendaItemId: item.id, kind: 'plan_approval', content: 'プラン案を承認', planId });
     expect(approve.statusCode, approve.body).toBe(201);
@@ -452,6 +456,17 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     const marked = await sec.agent.request('PATCH', `/api/v1/meetings/${shienId}/attendees/${row.id}`, { attended: true });
     expect(marked.statusCode, marked.body).toBe(200);
     expect(json(marked).items.find((a: { id: string }) => a.id === row.id).attended).toBe(true);
+  });
+
+  it('meetings held jointly (合同開催) show each other; each keeps its own attendees and rules', async () => {
+    const joint = await convene(w.coordinator.agent, 'jusou', '合同開催の会議', { jointWithMeetingId: jusouId });
+    expect(joint.statusCode, joint.body).toBe(201);
+    expect(json(joint).jointMeetings.map((j: { id: string }) => j.id)).toEqual([jusouId]);
+    const first = json(await w.coordinator.agent.get(`/api/v1/meetings/${jusouId}`));
+    expect(first.jointMeetings.map((j: { id: string }) => j.id)).toEqual([json(joint).id]);
+    // Joining a meeting one cannot see is refused as if it did not exist.
+    const hidden = await convene(w.coordinator.agent, 'jusou', '見えない会議との合同', { jointWithMeetingId: suishinId });
+    expect(hidden.statusCode).toBe(404);
   });
 
   it('the meeting endpoints are in the OpenAPI document', async () => {
