@@ -33,6 +33,7 @@ import {
   listFollowUps,
   listInfoRequests,
   listMeetings,
+  listResourceGaps,
   meetingCounts,
   myFollowUps,
   removeAttendee,
@@ -281,6 +282,13 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       params: itemParams,
       body: minutesSchema,
       handler: ({ ctx, params, body }) => gateway.run(ctx, 'meeting.write', (scope) => saveMinutes(scope, params.id, params.itemId, body)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/resource-gaps',
+      summary: '資源開発の課題の一覧（会議の決定から。支援会議のものはその出席者だけ）',
+      tag: TAG,
+      handler: ({ ctx }) => gateway.run(ctx, 'meeting.read', (scope) => listResourceGaps(scope)),
     }),
   ];
 }

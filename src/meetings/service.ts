@@ -1647,3 +1647,68 @@ export async function meetingCounts(scope: Scope, year: number | undefined): Pro
     decisions: (Object.keys(DECISION_KIND_LABELS) as DecisionKind[]).map((kind) => ({ kind, kindLabel: DECISION_KIND_LABELS[kind], count: countOf(decisions, kind) })),
   };
 }
+
+/* ---------- resource gaps (資源開発の課題) ---------- */
+
+export interface ResourceGapView {
+  id: string;
+  content: string;
+  status: string;
+  createdAt: string;
+  meeting: { id: string; title: string; kind: MeetingKind; kindLabel: string; scheduledAt: string; confidential: boolean };
+}
+
+/**
+ * The resource gaps decided at meetings, for community work to pick up
+ * (newest first). A gap decided at a 支援会議 is 非公開 like everything
+ * shared there: only that meeting's attendees who acknowledged see it.
+ */
+export async function listResourceGaps(scope: Scope): Promise<{ items: ResourceGapView[] }> {
+  const ctx = requireUser(scope);
+  const rows = await scope.trx
+    .selectFrom('resource_gaps as g')
+    .innerJoin('meetings as m', (j) => j.onRef('m.municipality_id', '=', 'g.municipality_id').onRef('m.id', '=', 'g.meeting_id'))
+    .select(['g.id', 'g.content', 'g.status', 'g.created_at', 'm.id as meeting_id', 'm.title', 'm.kind', 'm.scheduled_at'])
+    .where('g.municipality_id', '=', scope.municipalityId)
+    .where((eb) =>
+      eb.or([
+        eb('m.kind', '!=', 'shien'),
+        eb.exists(
+          eb
+            .selectFrom('meeting_attendees as a')
+            .innerJoin('meeting_acknowledgements as k', (j) =>
+              j.onRef('k.municipality_id', '=', 'a.municipality_id').onRef('k.meeting_id', '=', 'a.meeting_id').onRef('k.attendee_id', '=', 'a.id'),
+            )
+            .select('a.id')
+            .whereRef('a.municipality_id', '=', 'm.municipality_id')
+            .whereRef('a.meeting_id', '=', 'm.id')
+            .where('a.user_id', '=', ctx.userId)
+            .where('a.removed_at', 'is', null),
+        ),
+      ]),
+    )
+    .orderBy('g.created_at', 'desc')
+    .orderBy('g.id', 'desc')
+    .limit(200)
+    .execute();
+  scope.audit('meeting.resource_gaps.read', { details: { count: rows.length } });
+  return {
+    items: rows.map((r) => {
+      const kind = asKind(r.kind);
+      return {
+        id: r.id,
+        content: r.content,
+        status: r.status,
+        createdAt: new Date(r.created_at).toISOString(),
+        meeting: {
+          id: r.meeting_id,
+          title: r.title,
+          kind,
+          kindLabel: MEETING_KIND_LABELS[kind],
+          scheduledAt: new Date(r.scheduled_at).toISOString(),
+          confidential: kind === 'shien',
+        },
+      };
+    }),
+  };
+}

@@ -401,6 +401,16 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     expect(other.kinds.every((k: { held: number }) => k.held === 0)).toBe(true);
   });
 
+  it('resource gaps go to a list for community work; those of a 支援会議 stay with its attendees', async () => {
+    const item = json(await w.coordinator.agent.get(`/api/v1/meetings/${shienId}/agenda`)).items[0];
+    const gap = await w.coordinator.agent.post(`/api/v1/meetings/${shienId}/decisions`, { agendaItemId: item.id, kind: 'resource_gap', content: '夜間に対応できる見守りがない' });
+    expect(gap.statusCode, gap.body).toBe(201);
+    const seen = (agent: Agent) => agent.get('/api/v1/resource-gaps').then((r) => json(r).items.map((g: { content: string }) => g.content));
+    expect(await seen(w.houkatsu.agent)).toEqual(['ひきこもりの方の居場所が不足']);
+    expect(await seen(w.coordinator.agent)).toEqual(['夜間に対応できる見守りがない', 'ひきこもりの方の居場所が不足']);
+    expect(await seen(w.outsider.agent)).toEqual(['ひきこもりの方の居場所が不足']);
+  });
+
   it('once the person consents the case moves on to a 重層的支援会議; the consent must cover every attending agency', async () => {
     const co = w.coordinator.agent;
     const add = () => co.post(`/api/v1/meetings/${jusouId}/agenda`, { kind: 'case', caseId: caseNoConsent.id, title: '支援会議から引き継ぎ' });
