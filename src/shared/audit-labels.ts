@@ -1,4 +1,5 @@
 import { ACTION_LABELS, type Action } from '../access/policy.ts';
+import { TEAM_ROLE_LABELS, type TeamRole } from './cases.ts';
 import { ROLE_LABELS, type Role } from './roles.ts';
 
 /**
@@ -59,6 +60,69 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'referral.complete': 'つなぎの完了',
   'routing_rule.create': '振り分けルールの追加',
   'routing_rule.update': '振り分けルールの編集',
+  // 多機関協働
+  'case.open': '事例の開始',
+  'case.list': '事例一覧の閲覧',
+  'case.read': '事例の閲覧',
+  'case.contribute': '事例への記録',
+  'case.edit': '事例の編集',
+  'case.manage': '事例の管理',
+  'case.update': '事例名の変更',
+  'case.link': '事例への相談・つなぎの関連づけ',
+  'case.person.add': '事例への対象者の追加',
+  'case.person.remove': '事例から対象者を外す',
+  'case.team.read': 'チームの閲覧',
+  'case.team.add': 'チームへの追加',
+  'case.team.update': 'チームの役割の変更',
+  'case.team.remove': 'チームから外す',
+  'case.transition': '事例の状態の変更',
+  'case.transitions.read': '事例の状態の履歴の閲覧',
+  'assessment.read': 'アセスメントの閲覧',
+  'assessment.save': 'アセスメントの保存',
+  'info_request.create': '情報収集依頼の送付',
+  'info_request.read': '情報収集依頼の閲覧',
+  'info_request.answer': '情報収集依頼への回答',
+  'info_request.cancel': '情報収集依頼の取消',
+  'plan.read': '支援プランの閲覧',
+  'plan.create': '支援プランの作成',
+  'plan.save': '支援プランの保存',
+  'plan.approve': '支援プランの承認',
+  'plan.evaluate': '支援プランの評価',
+  'plan.review_date': '次回評価日の変更',
+  'record.list': '支援経過記録の閲覧',
+  'record.create': '支援経過記録の登録',
+  'record.correct': '支援経過記録の訂正',
+  'record.history': '支援経過記録の訂正履歴の閲覧',
+  'record.today': '今日の記録の閲覧',
+  'task.list': 'わたしの仕事の閲覧',
+  'task.overview': '全体の状況の閲覧',
+  // 会議体
+  'meeting.create': '会議の登録',
+  'meeting.list': '会議一覧の閲覧',
+  'meeting.search': '会議の検索',
+  'meeting.read': '会議の閲覧',
+  'meeting.update': '会議の編集',
+  'meeting.attendees.read': '出席者の閲覧',
+  'meeting.attendee.add': '出席者の追加',
+  'meeting.attendee.remove': '出席者を外す',
+  'meeting.attendance': '出欠の記録',
+  'meeting.acknowledge': '守秘義務の確認',
+  'meeting.acknowledgements.read': '守秘義務の確認状況の閲覧',
+  'meeting.agenda.read': '議題の閲覧',
+  'meeting.agenda.add': '議題の追加',
+  'meeting.materials.read': '会議資料の閲覧',
+  'meeting.minutes.save': '議事録の保存',
+  'meeting.decision': '会議の決定の記録',
+  'meeting.decisions.read': '会議の決定の閲覧',
+  'meeting.follow_up.add': '会議後の対応の追加',
+  'meeting.follow_up.done': '会議後の対応の完了',
+  'meeting.follow_ups.read': '会議後の対応の閲覧',
+  'meeting.follow_ups.mine': '自分の会議後の対応の閲覧',
+  'meeting.info_request.add': '情報提供の求めの記録',
+  'meeting.info_request.reply': '情報提供の求めへの回答の記録',
+  'meeting.info_requests.read': '情報提供の求めの閲覧',
+  'meeting.resource_gaps.read': '資源開発の課題の閲覧',
+  'meeting.counts': '会議の件数の閲覧',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
@@ -74,6 +138,20 @@ const FIXED_REASONS: Record<string, string> = {
   'referral access only': 'つなぎによる限定的な閲覧のみ',
   'emergency access': '緊急時の閲覧',
   'urgent consultation: protection of life or body': '緊急の相談（生命・身体の保護のため）',
+  'confidentiality not acknowledged (支援会議)': '守秘義務の確認前（支援会議）',
+  'only the receiving agency changes the status': 'つなぎの状態を変えられるのはつなぎ先の機関だけ',
+  'system context': '管理者コマンド（個人情報は扱えない）',
+  'system context has no agency': '管理者コマンド（機関に属さない）',
+  'not on the case team or outside consent': '事例のチーム外、または本人の同意の範囲外',
+  'agency outside consent': '本人の同意の範囲外の機関',
+  'no meeting_sharing consent': '重層的支援会議での情報共有への同意がない',
+  'not invited to the meeting': '会議に招かれていない',
+  'not an attendee of the meeting': '会議の出席者ではない',
+  'not the convener or chair': '招集者・議長ではない',
+  'not the requested agency': '依頼先の機関ではない',
+  'not the requesting agency': '依頼元の機関ではない',
+  'meeting counts are for the secretariat': '会議の件数は事務局だけが閲覧できる',
+  '支援会議 is convened by the municipality (secretariat) only': '支援会議を招集できるのは市（事務局）だけ',
 };
 
 const STEPS: Record<string, string> = {
@@ -97,5 +175,13 @@ export function reasonLabel(reason: string | null): string | null {
     const action = ACTION_LABELS[m[2] as Action] ?? m[2];
     return `権限なし（${role}は「${action}」ができません）`;
   }
+  m = /^team role (\w+) may not (\w+)$/.exec(reason);
+  if (m) return `チームでの役割（${TEAM_ROLE_LABELS[m[1] as TeamRole] ?? m[1]}）では${NEED_LABELS[m[2]!] ?? m[2]}できない`;
+  m = /^role (\w+) may not see the coordinator overview$/.exec(reason);
+  if (m) return `${ROLE_LABELS[m[1] as Role] ?? m[1]}は全体の状況を閲覧できない`;
+  m = /^(\w+) is decided by the municipality$/.exec(reason);
+  if (m) return '参加支援・アウトリーチの利用は市（事務局）が決定する';
   return reason;
 }
+
+const NEED_LABELS: Record<string, string> = { read: '閲覧', contribute: '記録', edit: '編集', manage: '管理' };
