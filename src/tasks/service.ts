@@ -19,11 +19,21 @@ import { formatDate } from '../shared/dates.ts';
  * The cases in question are selected and checked for visibility once
  * (a materialised CTE); every kind of task is a set-based branch over them
  * that reads an index (plans by case, info_requests by case or by addressee,
- * referrals by agency and status, support_records by staff and date); the
+ * referrals by agency and status, support_records by staff and date,
+ * meeting_follow_ups by owner or owning agency); the
  * no-contact and follow-up checks read only `cases.last_contact_at`; counts
  * and the first 200 tasks come back as JSON from the same statement.
  */
-export const TASK_KINDS = ['plan_review', 'info_request_overdue', 'info_request_open', 'no_contact', 'follow_up', 'referral_unanswered', 'next_action'] as const;
+export const TASK_KINDS = [
+  'plan_review',
+  'info_request_overdue',
+  'info_request_open',
+  'no_contact',
+  'follow_up',
+  'referral_unanswered',
+  'next_action',
+  'meeting_follow_up',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const TASK_KIND_LABELS: Record<TaskKind, string> = {
@@ -34,6 +44,7 @@ export const TASK_KIND_LABELS: Record<TaskKind, string> = {
   follow_up: '終結後の伴走',
   referral_unanswered: 'つなぎの未対応',
   next_action: '次の予定',
+  meeting_follow_up: '会議で決まった対応',
 };
 
 export type TaskSeverity = 'overdue' | 'due_soon';
@@ -58,6 +69,8 @@ export interface TaskView {
     primaryPersonName: string | null;
   } | null;
   referral: { id: string } | null;
+  /** The meeting a 会議で決まった対応 was decided at (its page is the link). */
+  meeting: { id: string; title: string; heldOn: string; confidential: boolean } | null;
   link: string;
 }
 
@@ -258,6 +271,37 @@ function nextActions(p: Params) {
                         and s2.agency_id = s.agency_id and s2.occurred_at > s.occurred_at)`;
 }
 
+/** 会議で決まった対応 due within this many days are listed (overdue ones until done). */
+export const MEETING_FOLLOW_UP_DAYS = 7;
+
+/**
+ * Open follow-up actions decided at a meeting, owned by the user or by the
+ * user's agency, due within MEETING_FOLLOW_UP_DAYS or past (indexes
+ * meeting_follow_ups_owner and meeting_follow_ups_agency). Only of meetings
+ * the user can open (attendee or convener; not cancelled); of a 支援会議
+ * only once the user acknowledged the 守秘義務. The text of the action
+ * (`note`) is given only when the meetings service would show it to the
+ * user (an attendee); otherwise the task has a neutral title. No case is
+ * attached: attending a meeting never opens the case.
+ */
+function meetingFollowUps(p: Params) {
+  return sql`
+    select 'meeting_follow_up'::text, null::uuid, null::uuid, f.id, f.due_on, m.scheduled_at, null::int,
+           case when a.id is not null then left(f.content, 120) end, null::uuid,
+           case when f.owner_user_id = ${p.userId}::uuid then 'mine' else 'agency' end,
+           ${dayStart('f.due_on')}, f.due_on < ${p.today}::date, null::text, null::uuid
+    from meeting_follow_ups f
+    join meetings m on m.municipality_id = f.municipality_id and m.id = f.meeting_id
+    left join meeting_attendees a on a.municipality_id = f.municipality_id and a.meeting_id = f.meeting_id
+                                 and a.user_id = ${p.userId}::uuid and a.removed_at is null
+    left join meeting_acknowledgements ma on ma.municipality_id = a.municipality_id and ma.meeting_id = a.meeting_id and ma.attendee_id = a.id
+    where f.municipality_id = ${p.m}::uuid and f.done_at is null and f.due_on <= ${addDays(p.today, MEETING_FOLLOW_UP_DAYS)}::date
+      and (f.owner_user_id = ${p.userId}::uuid or f.owner_agency_id = ${p.agencyId}::uuid)
+      and m.status <> 'cancelled'
+      and (a.id is not null or m.created_by_user_id = ${p.userId}::uuid)
+      and (m.kind <> 'shien' or ma.acknowledged_at is not null)`;
+}
+
 /** CTEs `seen` and `tasks`: the raw tasks (CTE `raw`) of cases the user may see, checked once per case. */
 function visibleTasks(p: Params, ctx: UserContext) {
   return sql`
@@ -291,6 +335,10 @@ interface TaskRow {
   party_name: string | null;
   person_name: string | null;
   person_alias: string | null;
+  meeting_id: string | null;
+  meeting_title: string | null;
+  meeting_kind: string | null;
+  owner_name: string | null;
 }
 
 interface ResultRow {
@@ -306,13 +354,16 @@ function itemsJson(p: Params, where: RawBuilder<unknown>) {
   return sql`(
     select coalesce(json_agg(x order by x.overdue desc, x.sort_at, x.kind, x.ref_id), '[]'::json) from (
       select t.*, k.case_no, k.title as case_title, k.status as case_status, la.name as lead_agency_name, pa.name as party_name,
-             pp.name as person_name, pp.alias as person_alias
+             pp.name as person_name, pp.alias as person_alias, mm.id as meeting_id, mm.title as meeting_title, mm.kind as meeting_kind, mu.name as owner_name
       from (select * from tasks t where ${where} order by t.overdue desc, t.sort_at, t.kind, t.ref_id limit ${LIST_LIMIT + 1}) t
       left join cases k on k.municipality_id = ${p.m}::uuid and k.id = t.case_id
       left join agencies la on la.municipality_id = k.municipality_id and la.id = k.lead_agency_id
       left join agencies pa on pa.municipality_id = ${p.m}::uuid and pa.id = t.party
       left join case_persons kp on kp.municipality_id = k.municipality_id and kp.case_id = k.id and kp.is_primary
       left join persons pp on pp.municipality_id = kp.municipality_id and pp.id = kp.person_id
+      left join meeting_follow_ups mf on t.kind = 'meeting_follow_up' and mf.municipality_id = ${p.m}::uuid and mf.id = t.ref_id
+      left join meetings mm on mm.municipality_id = mf.municipality_id and mm.id = mf.meeting_id
+      left join users mu on mu.municipality_id = mf.municipality_id and mu.id = mf.owner_user_id
     ) x)`;
 }
 
@@ -431,6 +482,17 @@ function explain(r: TaskRow, today: string): { title: string; why: string; dueOn
         link: `/referrals/${r.referral_id}`,
       };
     }
+    case 'meeting_follow_up': {
+      const due = r.due_on!;
+      const meeting = `${r.meeting_title ?? '会議'}（${formatDate(jstDate(r.base_at!))}）`;
+      const owner = r.role === 'agency' ? `担当：${r.owner_name ?? '自機関の職員'}。` : '';
+      return {
+        title: r.note ?? '会議で決まった対応（内容は会議のページで確認してください）',
+        why: `${meeting}で決まった対応です。${owner}期限：${formatDate(due)}${r.overdue ? '（過ぎています）' : daysBetween(today, due) === 0 ? '（今日まで）' : `（あと${daysBetween(today, due)}日）`}`,
+        dueOn: due,
+        link: `/meetings/${r.meeting_id}`,
+      };
+    }
     case 'next_action': {
       const due = r.due_on!;
       const from = `${formatDate(jstDate(r.base_at!))}の${r.role ?? ''}の記録で予定した対応です`;
@@ -468,6 +530,10 @@ function toTask(r: TaskRow, today: string): TaskView {
           }
         : null,
     referral: r.referral_id ? { id: r.referral_id } : null,
+    meeting:
+      r.kind === 'meeting_follow_up' && r.meeting_id
+        ? { id: r.meeting_id, title: r.meeting_title ?? '', heldOn: jstDate(r.base_at!), confidential: r.meeting_kind === 'shien' }
+        : null,
     link: d.link,
   };
 }
@@ -503,8 +569,9 @@ async function params(scope: Scope, ctx: UserContext): Promise<Params> {
  * the agency is 主担当 and has named nobody yet — so an unassigned case is
  * everyone's at that agency until someone takes it; closed cases the agency
  * keeps the connection with),
- * requests and referrals addressed to the agency, and the user's own next
- * actions.
+ * requests and referrals addressed to the agency, the user's own next
+ * actions, and the follow-up actions decided at meetings (the user's or the
+ * agency's).
  */
 export async function myTasks(scope: Scope): Promise<TaskList> {
   const ctx = requireUser(scope);
@@ -532,6 +599,7 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
       union all ${followUp(p, 'mine', false)}
       union all ${referrals(p, false)}
       union all ${nextActions(p)}
+      union all ${meetingFollowUps(p)}
     ),
     ${visibleTasks(p, ctx)}
     select ${itemsJson(p, sql`true`)} as items, ${COUNTS_JSON} as counts`.execute(scope.trx);

@@ -20,6 +20,7 @@ interface Task {
   severity: 'overdue' | 'due_soon';
   case: { id: string; caseNo: string; title: string } | null;
   referral: { id: string } | null;
+  meeting: { id: string; title: string; heldOn: string; confidential: boolean } | null;
   link: string;
 }
 
@@ -327,5 +328,76 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
       .where('reason', 'like', '%coordinator overview%')
       .execute();
     expect(denied.length).toBeGreaterThan(0);
+  });
+  it('a follow-up action decided at a meeting is in its owner\'s work with why; a 支援会議 one only after the 守秘義務 acknowledgement', async () => {
+    const secUser = await t.createUser({ agency: '地域福祉課', role: 'secretariat', name: '事務局 会議子' });
+    const sec = await t.login(secUser.loginId, secUser.password);
+    const bodies: Record<string, string> = {};
+    for (const r of await t.db.selectFrom('meeting_bodies').select(['id', 'kind']).where('municipality_id', '=', t.municipalityId).execute()) bodies[r.kind] ??= r.id;
+    const heldAt = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    const convene = async (bodyKind: string, title: string) => {
+      const res = await sec.post('/api/v1/meetings', { meetingBodyId: bodies[bodyKind], title, scheduledAt: heldAt, place: '市役所 801会議室' });
+      expect(res.statusCode, res.body).toBe(201);
+      const id: string = json(res).id;
+      const invited = await sec.post(`/api/v1/meetings/${id}/attendees`, { userId: w.window.user.id });
+      expect(invited.statusCode, invited.body).toBe(201);
+      return id;
+    };
+    const meetingTasks = async (agent: Agent) => tasksOf(agent, 'meeting_follow_up');
+
+    const jusouId = await convene('jusou', '第8回 重層的支援会議');
+    const yesterday = addDays(today, -1);
+    const added = await sec.post(`/api/v1/meetings/${jusouId}/follow-ups`, { content: '居場所の見学に同行する', ownerUserId: w.window.user.id, dueOn: yesterday });
+    expect(added.statusCode, added.body).toBe(201);
+    const later = await sec.post(`/api/v1/meetings/${jusouId}/follow-ups`, { content: '来月の確認', ownerUserId: w.window.user.id, dueOn: addDays(today, 30) });
+    expect(later.statusCode, later.body).toBe(201);
+
+    const mine = await meetingTasks(w.window.agent);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      title: '居場所の見学に同行する',
+      severity: 'overdue',
+      dueOn: yesterday,
+      case: null,
+      link: `/meetings/${jusouId}`,
+      meeting: { id: jusouId, title: '第8回 重層的支援会議', confidential: false },
+    });
+    expect(mine[0]!.why).toBe(`第8回 重層的支援会議（${formatDate(today)}）で決まった対応です。期限：${formatDate(yesterday)}（過ぎています）`);
+    const counted = (await tasks(w.window.agent)).counts.find((c) => c.kind === 'meeting_follow_up');
+    expect(counted).toMatchObject({ count: 1, overdue: 1 });
+    // Nobody else's work: not the outsider's, not the convener's (the owner is the window).
+    expect(await meetingTasks(w.outsider.agent)).toEqual([]);
+    expect(await meetingTasks(sec)).toEqual([]);
+    // Done: it leaves the list.
+    const id: string = json(added).items.find((f: { content: string }) => f.content === '居場所の見学に同行する').id;
+    expect((await w.window.agent.post(`/api/v1/meetings/${jusouId}/follow-ups/${id}/done`, {})).statusCode).toBe(200);
+    expect(await meetingTasks(w.window.agent)).toEqual([]);
+
+    // 支援会議: the owner acknowledged (to be given the action), a colleague of the owner's agency did not attend.
+    const shienId = await convene('shien', '支援会議（11月）');
+    const colleague = await t.createUser({ agency: w.agencies.window, role: 'agency_staff', name: '窓口 同僚' });
+    const colleagueAgent = await t.login(colleague.loginId, colleague.password);
+    expect((await sec.post(`/api/v1/meetings/${shienId}/acknowledgements`, {})).statusCode).toBe(201);
+    expect((await w.window.agent.post(`/api/v1/meetings/${shienId}/acknowledgements`, {})).statusCode).toBe(201);
+    const shien = await sec.post(`/api/v1/meetings/${shienId}/follow-ups`, { content: '小金さんの母の状況を包括に確認', ownerUserId: w.window.user.id, dueOn: today });
+    expect(shien.statusCode, shien.body).toBe(201);
+    const shienTasks = await meetingTasks(w.window.agent);
+    expect(shienTasks).toHaveLength(1);
+    expect(shienTasks[0]).toMatchObject({ title: '小金さんの母の状況を包括に確認', severity: 'due_soon', meeting: { id: shienId, confidential: true } });
+    expect(shienTasks[0]!.why).toContain('期限：' + formatDate(today) + '（今日まで）');
+    // The colleague neither attends nor acknowledged: nothing, not even the meeting's name.
+    expect(await meetingTasks(colleagueAgent)).toEqual([]);
+    // Invited, not yet acknowledged: still nothing; after the acknowledgement the agency's action is there, naming its owner.
+    expect((await sec.post(`/api/v1/meetings/${shienId}/attendees`, { userId: colleague.id })).statusCode).toBe(201);
+    expect(await meetingTasks(colleagueAgent)).toEqual([]);
+    expect((await colleagueAgent.post(`/api/v1/meetings/${shienId}/acknowledgements`, {})).statusCode).toBe(201);
+    const theirs = await meetingTasks(colleagueAgent);
+    expect(theirs).toHaveLength(1);
+    expect(theirs[0]!.why).toContain('担当：窓口 一郎');
+
+    // A 重層的支援会議 action of the agency, for a colleague who convened nothing and attends nothing: not listed.
+    const other = await convene('jusou', '第9回 重層的支援会議');
+    expect((await sec.post(`/api/v1/meetings/${other}/follow-ups`, { content: '別件', ownerUserId: w.window.user.id, dueOn: today })).statusCode).toBe(201);
+    expect((await meetingTasks(colleagueAgent)).map((x) => x.meeting?.id)).toEqual([shienId]);
   });
 });

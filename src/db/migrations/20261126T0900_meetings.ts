@@ -175,6 +175,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (municipality_id, meeting_id) references meetings (municipality_id, id)
     )`.execute(db);
   await sql`create index meeting_follow_ups_owner on meeting_follow_ups (municipality_id, owner_user_id, due_on) where done_at is null`.execute(db);
+  // わたしの仕事 lists the open actions of the user's agency too.
+  await sql`create index meeting_follow_ups_agency on meeting_follow_ups (municipality_id, owner_agency_id, due_on) where done_at is null`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -93,8 +93,8 @@ function TodayPanel({ today, onSaved }: { today: TodayView; onSaved: () => void 
 
 /**
  * わたしの仕事: what needs doing now, each with why — the plan reviews,
- * requests, people nobody has reached, follow-up after closure, referrals
- * and my own next actions — and today's records with quick entry.
+ * requests, people nobody has reached, follow-up after closure, referrals,
+ * my own next actions and the actions decided at meetings — and today's records with quick entry.
  */
 export function MyWorkPage() {
   const user = useUser();
@@ -111,7 +111,7 @@ export function MyWorkPage() {
     <>
       <PageHeader
         title="わたしの仕事"
-        lead="担当している事例と自機関あての依頼・つなぎから、いま対応が必要なことを、理由とともに一覧しています。"
+        lead="担当している事例、自機関あての依頼・つなぎ、会議で決まった対応から、いま対応が必要なことを、理由とともに一覧しています。"
         actions={
           user.role === 'coordinator' || user.role === 'secretariat' ? (
             <Link to="/cases/overview" className="button button--secondary">
@@ -148,7 +148,7 @@ export function MyWorkPage() {
         <div className="my-work__tasks">
           {data && data.total === 0 && (
             <div className="empty">
-              <p>期限の迫ったプランの評価、回答待ちの依頼、連絡が途絶えている本人などがあると、ここに表示されます。</p>
+              <p>期限の迫ったプランの評価、回答待ちの依頼、連絡が途絶えている本人、会議で決まった対応などがあると、ここに表示されます。</p>
             </div>
           )}
           {data &&

@@ -9,6 +9,8 @@ import type { TaskOverview } from '../lib/types.ts';
 import { DueDate, SeverityBadge, TaskCounts } from './TaskParts.tsx';
 
 const FILTER_KEYS = ['kind', 'severity', 'status', 'lead'] as const;
+/** Kinds that belong to one person or agency (わたしの仕事), not to the overview of cases. */
+const PERSONAL_KINDS: readonly string[] = ['info_request_open', 'next_action', 'meeting_follow_up'];
 
 /**
  * コーディネーター向けの全体状況: every open case the agency is on the team
@@ -74,7 +76,7 @@ export function OverviewPage() {
               本人と接触なし：最後の接触から{data.noContactAlertDays}日を超えた事例。終結後の伴走：終結から{data.followUpDays}日以内で、連絡の間隔を過ぎた事例。
             </span>
           </p>
-          <TaskCounts counts={data.counts.filter((c) => c.kind !== 'info_request_open' && c.kind !== 'next_action')} hrefFor={(k) => hrefWith('kind', k)} active={get('kind')} />
+          <TaskCounts counts={data.counts.filter((c) => !PERSONAL_KINDS.includes(c.kind))} hrefFor={(k) => hrefWith('kind', k)} active={get('kind')} />
 
           <div className="overview__tables">
             <section className="panel" aria-labelledby="by-status-title">
@@ -156,7 +158,7 @@ export function OverviewPage() {
                 value={get('kind')}
                 onChange={(v) => setFilter('kind', v)}
                 placeholder="すべて"
-                options={data.counts.filter((c) => c.kind !== 'info_request_open' && c.kind !== 'next_action').map((c) => ({ value: c.kind, label: c.label }))}
+                options={data.counts.filter((c) => !PERSONAL_KINDS.includes(c.kind)).map((c) => ({ value: c.kind, label: c.label }))}
               />
               <SelectField
                 id="filter-severity"

@@ -12,6 +12,7 @@ const ACTION_WORDS: Record<string, string> = {
   follow_up: '支援経過を開く',
   referral_unanswered: 'つなぎを開く',
   next_action: '支援経過を開く',
+  meeting_follow_up: '会議を開く',
 };
 
 export function SeverityBadge({ task }: { task: Pick<TaskView, 'severity' | 'severityLabel'> }) {
@@ -45,6 +46,13 @@ export function TaskItem({ task }: { task: TaskView }) {
           <span>{task.case.title}</span>
           {task.case.primaryPersonName && <span className="task__person">本人：{task.case.primaryPersonName}</span>}
           <span className="task__status">{task.case.statusLabel}</span>
+        </p>
+      )}
+      {task.meeting && (
+        <p className="task__case">
+          <span>会議：{task.meeting.title}</span>
+          <span className="task__status">{formatDate(task.meeting.heldOn)}</span>
+          {task.meeting.confidential && <Badge tone="error">非公開（守秘義務あり）</Badge>}
         </p>
       )}
       <p className="task__why">{task.why}</p>
