@@ -19,6 +19,8 @@ import { PlanEditPage } from './cases/PlanEditPage.tsx';
 import { PlanPage } from './cases/PlanPage.tsx';
 import { PlanPrintPage } from './cases/PlanPrintPage.tsx';
 import { RecordsPage } from './cases/RecordsPage.tsx';
+import { MaterialsPage } from './meetings/MaterialsPage.tsx';
+import { MeetingPrintPage } from './meetings/MeetingPrintPage.tsx';
 import { MyWorkPage } from './tasks/MyWorkPage.tsx';
 import { OverviewPage } from './tasks/OverviewPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
@@ -109,6 +111,8 @@ function SignedIn() {
         <Route path="cases/:id/plans/new" element={<Allow action="case.read"><PlanEditPage /></Allow>} />
         <Route path="cases/:id/plans/:planId/edit" element={<Allow action="case.read"><PlanEditPage /></Allow>} />
         <Route path="cases/:id/plans/:planId/print" element={<Allow action="case.read"><PlanPrintPage /></Allow>} />
+        <Route path="meetings/:id/materials" element={<Allow action="meeting.read"><MaterialsPage /></Allow>} />
+        <Route path="meetings/:id/print" element={<Allow action="meeting.read"><MeetingPrintPage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

@@ -98,3 +98,4 @@ export interface ReferralCounts {
   inbox: Record<string, number>;
   outbox: Record<string, number>;
 }
+export type { MaterialItem, Materials } from '../../meetings/service.ts';
