@@ -21,6 +21,9 @@ import { PlanPrintPage } from './cases/PlanPrintPage.tsx';
 import { RecordsPage } from './cases/RecordsPage.tsx';
 import { MaterialsPage } from './meetings/MaterialsPage.tsx';
 import { MeetingPrintPage } from './meetings/MeetingPrintPage.tsx';
+import { MeetingNewPage } from './meetings/MeetingNewPage.tsx';
+import { MeetingPage } from './meetings/MeetingPage.tsx';
+import { MeetingsPage } from './meetings/MeetingsPage.tsx';
 import { MyWorkPage } from './tasks/MyWorkPage.tsx';
 import { OverviewPage } from './tasks/OverviewPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
@@ -113,6 +116,9 @@ function SignedIn() {
         <Route path="cases/:id/plans/:planId/print" element={<Allow action="case.read"><PlanPrintPage /></Allow>} />
         <Route path="meetings/:id/materials" element={<Allow action="meeting.read"><MaterialsPage /></Allow>} />
         <Route path="meetings/:id/print" element={<Allow action="meeting.read"><MeetingPrintPage /></Allow>} />
+        <Route path="meetings" element={<Allow action="meeting.read"><MeetingsPage /></Allow>} />
+        <Route path="meetings/new" element={<Allow action="meeting.convene"><MeetingNewPage /></Allow>} />
+        <Route path="meetings/:id" element={<Allow action="meeting.read"><MeetingPage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />

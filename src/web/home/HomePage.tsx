@@ -72,6 +72,15 @@ function shortcuts(role: Parameters<typeof can>[0]): Shortcut[] {
       description: 'だれが、いつ、どこから、何をしたかを期間や操作で絞り込んで確認し、CSV で出力します。',
     });
   }
+  if (can(role, 'meeting.read')) {
+    list.push({
+      to: '/meetings',
+      title: '会議',
+      description: can(role, 'meeting.convene')
+        ? '重層的支援会議・支援会議・推進会議を招集し、議題・議事録・決定と会議のあとのやることを記録します。'
+        : '招かれた会議の日時・議題・資料を確認し、議事録や会議のあとのやることを記録します。',
+    });
+  }
   if (can(role, 'directory.read')) {
     list.push({
       to: '/agencies',
@@ -139,12 +148,6 @@ export function HomePage() {
           ))}
         </ul>
       </section>
-      {can(user.role, 'person.read') && (
-        <section aria-labelledby="home-planned" className="section">
-          <h2 id="home-planned">準備中の機能</h2>
-          <p>会議（重層的支援会議・支援会議・推進会議）の機能は現在準備中です。利用できるようになると、左のメニューから開けるようになります。</p>
-        </section>
-      )}
       <section aria-labelledby="home-account" className="section">
         <h2 id="home-account">ログイン中のアカウント</h2>
         <dl className="summary-list">

@@ -98,4 +98,14 @@ export interface ReferralCounts {
   inbox: Record<string, number>;
   outbox: Record<string, number>;
 }
+export type {
+  AgendaItemView,
+  AttendeeView,
+  DecisionView,
+  FollowUpView,
+  MeetingDetail,
+  MeetingInfoRequestView,
+  MeetingSummary,
+} from '../../meetings/service.ts';
+export type { DecisionKind, MeetingKind } from '../../meetings/schema.ts';
 export type { MaterialItem, Materials } from '../../meetings/service.ts';
