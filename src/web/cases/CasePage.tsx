@@ -140,7 +140,22 @@ export function CasePage() {
             rows={[
               { label: '終結日', value: formatDate(d.closure.closedOn) },
               { label: '終結理由', value: d.closure.reason },
-              { label: '決定した会議', value: `${d.closure.meetingRef ?? ''}${d.closure.meetingDate ? `（${formatDate(d.closure.meetingDate)}）` : ''}` },
+              {
+                label: '決定した会議',
+                value: !(d.closure.meetingRef || d.closure.meetingDate || d.closure.meetingId) ? (
+                  ''
+                ) : (
+                  <>
+                    {`${d.closure.meetingRef ?? ''}${d.closure.meetingDate ? `（${formatDate(d.closure.meetingDate)}）` : ''}`}
+                    {d.closure.meetingId && (
+                      <>
+                        {'　'}
+                        <Link to={`/meetings/${d.closure.meetingId}`}>議事録を開く</Link>
+                      </>
+                    )}
+                  </>
+                ),
+              },
               {
                 label: 'つながり続ける機関（伴走）',
                 value: d.closure.followUpAgency

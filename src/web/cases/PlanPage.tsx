@@ -144,6 +144,12 @@ function PlanSheetView({ plan }: { plan: PlanView }) {
             value: plan.approval ? (
               <>
                 {[formatDate(plan.approval.approvedOn), plan.approval.ref].join('　')}
+                {plan.approval.meetingId && (
+                  <>
+                    {'　'}
+                    <Link to={`/meetings/${plan.approval.meetingId}`}>議事録を開く</Link>
+                  </>
+                )}
                 {plan.approval.byUserName && <span className="table__sub">記録：{plan.approval.byUserName}</span>}
               </>
             ) : (
