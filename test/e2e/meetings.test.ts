@@ -34,11 +34,6 @@ let sonId = '';
 let shienId = '';
 const userIds: Record<string, string> = {};
 
-/** Local time in Japan as a datetime-local value. */
-function jstLocal(msFromNow: number): string {
-  return new Date(Date.now() + msFromNow + 9 * 3600_000).toISOString().slice(0, 16);
-}
-
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -105,12 +100,13 @@ describe('会議 in the browser', () => {
         await page.getByText('支援会議を招集しました。').waitFor();
         shienId = new URL(page.url()).pathname.split('/').pop()!;
 
-        await page.getByRole('button', { name: '出席者を招く' }).click();
         for (const u of [COORD, HOUKATSU, OUTSIDE]) {
+          await page.getByRole('button', { name: '出席者を招く' }).click();
           await page.getByLabel(/職員ID/).fill(userIds[u.loginId]!);
           await page.getByRole('button', { name: '招く', exact: true }).click();
           await page.getByText(`${u.name}さんを出席者に加えました。`).waitFor();
         }
+        await page.getByRole('button', { name: '出席者を招く' }).click();
         await page.getByRole('radio', { name: '外部の出席者' }).check();
         await page.getByLabel(/^氏名/).fill('民生 和子');
         await page.getByLabel(/^所属/).fill('民生委員・児童委員協議会');
@@ -202,7 +198,7 @@ describe('会議 in the browser', () => {
         expect(await page.getByRole('radio', { name: /^支援会議/ }).count()).toBe(0);
         await page.getByRole('radio', { name: /^重層的支援会議/ }).check();
         await page.getByLabel(/^会議名/).fill(JUSOU_TITLE);
-        await page.getByLabel(/^日時/).fill(jstLocal(-3600_000));
+        await page.getByLabel(/^日時/).fill(`${addDays(todayJst(), -1)}T14:00`);
         await page.getByLabel(/^場所/).fill('市役所第二庁舎 801会議室');
         await page.getByRole('button', { name: '招集する' }).click();
         await waitForHeading(page, JUSOU_TITLE);
@@ -242,6 +238,8 @@ describe('会議 in the browser', () => {
         await page.getByText('議事録を保存しました。').waitFor();
         await screenshot(page, 'meeting-jusou');
 
+        await page.getByRole('button', { name: '開催済にする' }).click();
+        await page.getByText('会議を開催済にしました。').waitFor();
         await page.getByRole('button', { name: 'やることを加える' }).click();
         await page.getByLabel(/^やること/).fill('母の要介護認定の区分変更申請を支援する');
         await page.getByRole('combobox', { name: /^担当者/ }).selectOption({ label: `${HOUKATSU.name}（${HOUKATSU_AGENCY}）` });

@@ -84,6 +84,7 @@ function AddAttendee({ meeting, onAdded }: { meeting: MeetingDetail; onAdded: (i
       setName('');
       setOrg('');
       setCandidates(null);
+      setOpen(false);
       onAdded(result.items, added);
     } catch (error) {
       setErrors(formErrorsFrom(error));

@@ -11,6 +11,8 @@ import { jstInstant, MEETING_KIND_SHORT, meetingWhen } from './labels.tsx';
 
 const CRUMBS = [{ label: '会議', to: '/meetings' }];
 
+const KIND_ORDER = ['jusou', 'shien', 'suishin', 'other'];
+
 function kindShort(kind: string): string {
   return kind in MEETING_KIND_SHORT ? MEETING_KIND_SHORT[kind as keyof typeof MEETING_KIND_SHORT] : 'その他';
 }
@@ -35,7 +37,9 @@ export function MeetingNewPage() {
   const agencies = useApiData<Page<AgencyView>>('/api/v1/agencies?limit=200');
   const mine = useApiData<{ items: MeetingSummary[] }>('/api/v1/meetings?limit=100');
   const secretariat = user.role === 'secretariat';
-  const bodies = (overview.data?.meetingBodies ?? []).filter((b) => secretariat || b.kind !== 'shien');
+  const bodies = (overview.data?.meetingBodies ?? [])
+    .filter((b) => secretariat || b.kind !== 'shien')
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
   const [bodyId, setBodyId] = useState('');
   const [title, setTitle] = useState('');
   const [at, setAt] = useState('');

@@ -5,7 +5,7 @@ import { can } from '../lib/access.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { MeetingSummary } from '../lib/types.ts';
-import { ConfidentialMark, MeetingKindBadge, MeetingStatusBadge, meetingWhen } from './labels.tsx';
+import { ConfidentialMark, MEETING_KIND_SHORT, MeetingKindBadge, MeetingStatusBadge, meetingWhen } from './labels.tsx';
 
 function MeetingTable({ id, caption, items }: { id: string; caption: string; items: MeetingSummary[] }) {
   return (
@@ -33,7 +33,7 @@ function MeetingTable({ id, caption, items }: { id: string; caption: string; ite
               </td>
               <td className="table__primary table__text">
                 <Link to={`/meetings/${m.id}`}>{m.title}</Link>
-                <span className="table__sub">{m.bodyName}</span>
+                {m.bodyName !== MEETING_KIND_SHORT[m.kind] && <span className="table__sub">{m.bodyName}</span>}
               </td>
               <td className="table__text">{m.online ? (m.place ? `${m.place}（オンライン併用）` : 'オンライン') : m.place}</td>
               <td>
