@@ -114,9 +114,7 @@ export function MaterialBody({ item, print = false }: { item: MaterialItem; prin
                 </div>
                 <div>
                   <dt>支援の方向性</dt>
-                  <dd>
-                    <Multiline text={c.plan.direction} />
-                  </dd>
+                  <dd>{c.plan.direction ? <Multiline text={c.plan.direction} /> : <span className="muted">未記入</span>}</dd>
                 </div>
                 {c.plan.nextReviewOn && (
                   <div>

@@ -707,7 +707,6 @@ export function MeetingAgenda({ meeting, onAgenda }: { meeting: MeetingDetail; o
   const followUps = useApiData<{ items: FollowUpView[] }>(agenda ? `/api/v1/meetings/${meeting.id}/follow-ups` : null);
 
   if (!agenda) {
-    const mine = meeting.attendees.some((a) => a.userId && meeting.can.acknowledge);
     return (
       <section className="panel meeting-agenda meeting-agenda--closed" aria-labelledby="meeting-agenda">
         <h2 id="meeting-agenda" className="panel__title">
@@ -715,7 +714,7 @@ export function MeetingAgenda({ meeting, onAgenda }: { meeting: MeetingDetail; o
         </h2>
         <p>
           {meeting.confidential
-            ? mine || meeting.can.acknowledge
+            ? meeting.can.acknowledge
               ? '支援会議の議題・会議資料・議事録は、上の「守秘義務の確認」をした後に表示されます。守秘義務を確認していない出席者には、会議の日時と出席者だけが表示されます。'
               : '支援会議の議題・会議資料・議事録は、守秘義務を確認した出席者だけが開けます。'
             : 'この会議の議題・議事録・決定は出席者だけが開けます。'}

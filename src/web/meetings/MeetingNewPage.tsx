@@ -141,7 +141,13 @@ export function MeetingNewPage() {
               .join('｜'),
           }))}
         />
-        {body?.purpose && <p className="form__note">{body.purpose}</p>}
+        {body?.purpose && (
+          <div className="meeting-purpose">
+            <p className="meeting-purpose__title">{body.name}の目的</p>
+            <p>{body.purpose}</p>
+            {body.members && <p className="meeting-purpose__members">構成員：{body.members}</p>}
+          </div>
+        )}
         <TextField id="meeting-title" label="会議名" required width="full" hint="例：令和8年度 第3回 重層的支援会議" value={title} onChange={setTitle} error={fieldError(errors, 'title')} />
         <TextField
           id="meeting-at"
