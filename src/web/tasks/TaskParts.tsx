@@ -51,7 +51,6 @@ export function TaskItem({ task }: { task: TaskView }) {
       {task.meeting && (
         <p className="task__case">
           <span>会議：{task.meeting.title}</span>
-          <span className="task__status">{formatDate(task.meeting.heldOn)}</span>
           {task.meeting.confidential && <Badge tone="error">非公開（守秘義務あり）</Badge>}
         </p>
       )}
