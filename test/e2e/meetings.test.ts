@@ -155,6 +155,7 @@ describe('会議 in the browser', () => {
         await page.getByText(/社会福祉法第106条の6（支援会議）：本人の同意は不要/).first().waitFor();
         // The materials are the other page (/meetings/:id/materials); here its link opens with the agenda.
         await page.getByRole('link', { name: '会議資料を開く' }).waitFor();
+        await screenshot(page, 'meeting-shien-agenda');
       });
 
       // A second attendee acknowledges and reads both items.
@@ -234,6 +235,22 @@ describe('会議 in the browser', () => {
 
         await page.getByRole('button', { name: '議事録を書く' }).click();
         await page.getByLabel(/^議事録/).fill('第1次プラン（案）について、地域包括から母の介護サービスの見通しを報告。太一さんは訪問を受け入れている。');
+        // Meanwhile the 地域包括 saves the minutes first: the save is refused (409) with what she wrote.
+        const jusouId = new URL(page.url()).pathname.split('/').pop()!;
+        const agenda = (await world.houkatsu.agent.get(`/api/v1/meetings/${jusouId}/agenda`)).json() as { items: { id: string; version: number }[] };
+        const first = agenda.items[0]!;
+        const theirs = await world.houkatsu.agent.request('PUT', `/api/v1/meetings/${jusouId}/agenda/${first.id}/minutes`, {
+          minutes: '地域包括：母の区分変更を申請予定。',
+          version: first.version,
+        });
+        expect(theirs.statusCode, theirs.body).toBe(200);
+        await page.getByRole('button', { name: '議事録を保存する' }).click();
+        await page.getByText('ほかの方が先に議事録を更新しました').waitFor();
+        await page.getByText('地域包括：母の区分変更を申請予定。').waitFor();
+        await page.getByRole('button', { name: '最新の内容を読み込む' }).click();
+        const minutes = page.getByLabel(/^議事録/);
+        expect(await minutes.inputValue()).toBe('地域包括：母の区分変更を申請予定。');
+        await minutes.fill('地域包括：母の区分変更を申請予定。\n第1次プラン（案）について、太一さんは訪問を受け入れている。');
         await page.getByRole('button', { name: '議事録を保存する' }).click();
         await page.getByText('議事録を保存しました。').waitFor();
         await screenshot(page, 'meeting-jusou');
