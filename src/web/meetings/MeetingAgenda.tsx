@@ -9,7 +9,7 @@ import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AgencyView, AgendaItemView, CaseDetail, CaseSummary, DecisionKind, DecisionView, FollowUpView, MeetingDetail, PlanList } from '../lib/types.ts';
 import { MeetingInfoRequests } from './MeetingInfoRequests.tsx';
-import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, SECRETARIAT_DECISIONS } from './labels.tsx';
+import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SECRETARIAT_DECISIONS } from './labels.tsx';
 
 type Agenda = AgendaItemView[];
 
@@ -344,6 +344,9 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
   }, [kind, planId, drafts]);
 
   if (!meeting.can.decide) return null;
+  if (Date.parse(meeting.scheduledAt) > Date.now()) {
+    return <p className="agenda-item__later">決定は、会議の開催後（{meetingWhen(meeting.scheduledAt)}以降）に記録できます。</p>;
+  }
   if (!open) {
     return (
       <button type="button" className="button button--secondary button--small" onClick={() => setOpen(true)}>
