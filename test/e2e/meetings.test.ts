@@ -112,6 +112,17 @@ describe('会議 in the browser', () => {
         await page.getByLabel(/^所属/).fill('民生委員・児童委員協議会');
         await page.getByRole('button', { name: '招く', exact: true }).click();
         await page.getByText('民生 和子さんを出席者に加えました。').waitFor();
+        // One invited by mistake is taken off again.
+        await page.getByRole('button', { name: '出席者を招く' }).click();
+        await page.getByRole('radio', { name: '外部の出席者' }).check();
+        await page.getByLabel(/^氏名/).fill('西 一郎');
+        await page.getByLabel(/^所属/).fill('小金井市社会福祉協議会');
+        await page.getByRole('button', { name: '招く', exact: true }).click();
+        await page.getByText('西 一郎さんを出席者に加えました。').waitFor();
+        await page.locator('.attendee', { hasText: '西 一郎' }).getByRole('button', { name: '外す' }).click();
+        await page.getByRole('group', { name: '外す' }).getByRole('button', { name: '外す' }).click();
+        await page.getByText('西 一郎さんを出席者から外しました。').waitFor();
+        expect(await page.locator('.attendee', { hasText: '西 一郎' }).count()).toBe(0);
 
         await page.getByRole('button', { name: '守秘義務を確認しました' }).click();
         await page.getByText('守秘義務の内容を読み、チェックを入れてください', { exact: true }).first().waitFor();
@@ -284,6 +295,9 @@ describe('会議 in the browser', () => {
         await page.getByRole('link', { name: JUSOU_TITLE }).waitFor();
         await page.getByRole('link', { name: SHIEN_TITLE }).waitFor();
         await screenshot(page, 'meetings-list');
+        await page.getByRole('link', { name: '支援会議', exact: true }).click();
+        await page.getByRole('link', { name: JUSOU_TITLE }).waitFor({ state: 'detached' });
+        await page.getByRole('link', { name: SHIEN_TITLE }).waitFor();
       });
       const plans = (await world.coordinator.agent.get(`/api/v1/cases/${caseId}/plans`)).json() as { items: { status: string; approval: { meetingId: string | null } | null }[] };
       expect(plans.items[0]).toMatchObject({ status: 'approved' });

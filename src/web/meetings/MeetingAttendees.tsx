@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { formatDateTime } from '../../shared/dates.ts';
 import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextField, type FormErrors } from '../components/forms.tsx';
-import { Badge } from '../components/ui.tsx';
+import { Badge, ConfirmAction } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AttendeeView, CaseDetail, MeetingDetail, MeetingSummary } from '../lib/types.ts';
@@ -167,6 +167,17 @@ export function MeetingAttendees({ meeting, onChanged }: { meeting: MeetingDetai
   const [message, setMessage] = useState<string | null>(null);
   const [errors, setErrors] = useState<FormErrors | null>(null);
 
+  const remove = async (a: AttendeeView) => {
+    setErrors(null);
+    try {
+      const result = await api.delete<{ items: AttendeeView[] }>(`/api/v1/meetings/${meeting.id}/attendees/${a.id}`);
+      setMessage(`${a.name}さんを出席者から外しました。${a.external ? '' : 'この会議はもう開けません。'}`);
+      onChanged(result.items);
+    } catch (error) {
+      setErrors(formErrorsFrom(error));
+    }
+  };
+
   const mark = async (a: AttendeeView, attended: boolean) => {
     setErrors(null);
     try {
@@ -218,6 +229,15 @@ export function MeetingAttendees({ meeting, onChanged }: { meeting: MeetingDetai
                 <button type="button" className="link-button" aria-label={`${a.name}さんを欠席にする`} onClick={() => void mark(a, false)} disabled={a.attended === false}>
                   欠席
                 </button>
+                {a.userId !== user.id && a.role !== 'chair' && (
+                  <ConfirmAction
+                    label="外す"
+                    question={`${a.name}さんを出席者から外しますか。${a.external ? '' : '外した職員は、この会議を開けなくなります。'}`}
+                    confirmLabel="外す"
+                    tone="danger"
+                    onConfirm={() => void remove(a)}
+                  />
+                )}
               </div>
             )}
           </li>

@@ -2,10 +2,14 @@ import { Link } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { LoadError, Loading } from '../components/ui.tsx';
 import { can } from '../lib/access.ts';
+import { query } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
+import { useUrlFilters } from '../lib/useUrlFilters.ts';
 import { useUser } from '../lib/session.tsx';
-import type { MeetingSummary } from '../lib/types.ts';
+import type { MeetingKind, MeetingSummary } from '../lib/types.ts';
 import { ConfidentialMark, MEETING_KIND_SHORT, MeetingKindBadge, MeetingStatusBadge, meetingWhen } from './labels.tsx';
+
+const KINDS: readonly MeetingKind[] = ['jusou', 'shien', 'suishin', 'other'];
 
 function MeetingTable({ id, caption, items }: { id: string; caption: string; items: MeetingSummary[] }) {
   return (
@@ -50,7 +54,9 @@ function MeetingTable({ id, caption, items }: { id: string; caption: string; ite
 /** 会議: the meetings the user convened or is invited to, upcoming first, then the past ones. */
 export function MeetingsPage() {
   const user = useUser();
-  const list = useApiData<{ items: MeetingSummary[] }>('/api/v1/meetings?limit=100');
+  const { get } = useUrlFilters();
+  const kind = (KINDS as readonly string[]).includes(get('kind')) ? (get('kind') as MeetingKind) : '';
+  const list = useApiData<{ items: MeetingSummary[] }>(`/api/v1/meetings${query({ kind, limit: 100 })}`);
   const now = Date.now();
   const items = list.data?.items ?? [];
   const upcoming = items
@@ -79,6 +85,21 @@ export function MeetingsPage() {
             : '重層的支援会議を招集できます。支援会議は市（事務局）が招集します。'}
         </p>
       )}
+      <nav className="status-filter" aria-label="会議の種類で絞り込む">
+        <ul>
+          {(['', ...KINDS] as const).map((k) => (
+            <li key={k || 'all'}>
+              <Link
+                to={`/meetings${query({ kind: k })}`}
+                className={`chip${kind === k ? ' chip--active' : ''}`}
+                {...(kind === k ? { 'aria-current': 'page' as const } : {})}
+              >
+                {k ? MEETING_KIND_SHORT[k] : 'すべて'}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
       {list.error && <LoadError error={list.error} onRetry={list.reload} />}
       {list.loading && !list.data && <Loading />}
       {list.data && (
