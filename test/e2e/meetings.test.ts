@@ -179,6 +179,11 @@ describe('会議 in the browser', () => {
         await page.getByRole('heading', { name: /同意のない8050世帯/ }).waitFor();
         await page.getByRole('heading', { name: /氏名不明の方の見守り/ }).waitFor();
         await page.getByText('この欄の内容は非公開です', { exact: false }).waitFor();
+        // The materials (the case's summary, plan and recent records) open from the meeting page.
+        await page.getByRole('link', { name: '会議資料を開く' }).click();
+        await waitForHeading(page, /会議資料/);
+        await page.getByRole('heading', { name: /同意のない8050世帯/ }).waitFor();
+        await page.getByText(/小金 太一/).first().waitFor();
       });
 
       // The third did not acknowledge: the agenda stays closed, and the API refuses the materials.
