@@ -13,6 +13,7 @@ import { lookupSession, SESSION_COOKIE, type AuthState } from '../auth/sessions.
 import { directoryRoutes } from '../directory/routes.ts';
 import { municipalityRoutes } from '../municipalities/routes.ts';
 import { userRoutes } from '../users/routes.ts';
+import { staffRoutes } from '../users/staff.ts';
 import { intakeRoutes } from '../intake/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import { assessmentRoutes } from '../cases/assessments.ts';
@@ -150,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...peopleRoutes(gateway),
     ...intakeRoutes(gateway),
     ...caseRoutes(gateway),
+    ...staffRoutes(gateway),
     ...meetingRoutes(gateway),
     ...recordRoutes(gateway),
     ...taskRoutes(gateway),

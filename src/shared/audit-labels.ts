@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.unlock': 'ロックの解除',
   'user.reset_password': 'パスワードの再設定',
   'user.reset_totp': '二要素認証の解除',
+  'staff.search': '職員の検索',
   'settings.update': '設定の変更',
   'preset.load': 'プリセットの読み込み',
   'audit.search': '監査ログの検索',

@@ -19,6 +19,7 @@ const COORD = { loginId: 'csw.kaneko', name: '金子 美穂', role: 'coordinator
 const WINDOW = { loginId: 'window.ota', name: '太田 誠', role: 'intake_clerk', agency: WINDOW_AGENCY, password: 'Meet-window-2026x' } as const;
 const HOUKATSU = { loginId: 'nishi.hara', name: '原 さとみ', role: 'agency_staff', agency: HOUKATSU_AGENCY, password: 'Meet-houkatsu-26' } as const;
 const OUTSIDE = { loginId: 'josei.kudo', name: '工藤 彩', role: 'agency_staff', agency: OTHER_AGENCY, password: 'Meet-outsider-2026' } as const;
+const NAMED = { loginId: 'nishi.mori', name: '森 由美', role: 'agency_staff', agency: HOUKATSU_AGENCY, password: 'Meet-named-staff-26' } as const;
 const SEC = { loginId: 'jimukyoku.ito', name: '伊藤 直子', role: 'secretariat', agency: '地域福祉課', password: 'Meet-secretariat-26' } as const;
 
 const SHIEN_TITLE = '令和8年度 第2回 支援会議';
@@ -32,7 +33,6 @@ let caseId = '';
 let caseNo = '';
 let sonId = '';
 let shienId = '';
-const userIds: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startServer();
@@ -45,7 +45,6 @@ beforeAll(async () => {
     return r;
   })());
   await createStaff(server, SEC);
-  for (const u of await server.handle.db.selectFrom('users').select(['id', 'login_id']).execute()) userIds[u.login_id] = u.id;
 
   // The case reaches プラン作成 with a plan draft (本人の同意 to the plan recorded on it).
   const coordinator: Agent = world.coordinator.agent;
@@ -100,10 +99,14 @@ describe('会議 in the browser', () => {
         await page.getByText('支援会議を招集しました。').waitFor();
         shienId = new URL(page.url()).pathname.split('/').pop()!;
 
+        // Staff are picked by name from the staff directory (the surname is enough).
         for (const u of [COORD, HOUKATSU, OUTSIDE]) {
           await page.getByRole('button', { name: '出席者を招く' }).click();
-          await page.getByLabel(/職員ID/).fill(userIds[u.loginId]!);
-          await page.getByRole('button', { name: '招く', exact: true }).click();
+          await page.getByLabel('招く職員').fill(u.name.split(' ')[0]!);
+          const pick = page.getByRole('button', { name: new RegExp(`^招く\\s*（${u.name}）$`) });
+          await pick.waitFor();
+          if (u === COORD) await screenshot(page, 'meeting-invite-picker');
+          await pick.click();
           await page.getByText(`${u.name}さんを出席者に加えました。`).waitFor();
         }
         await page.getByRole('button', { name: '出席者を招く' }).click();
@@ -238,12 +241,10 @@ describe('会議 in the browser', () => {
         await page.getByRole('heading', { name: /第1次プランの承認/ }).waitFor();
         await page.getByText(/共有の根拠：本人の同意（会議での情報共有）/).waitFor();
 
-        // The 地域包括 joins (a candidate from the 支援会議's attendees).
+        // The 地域包括 joins (picked by name).
         await page.getByRole('button', { name: '出席者を招く' }).click();
-        const who = page.getByRole('combobox', { name: /^職員/ });
-        await who.locator('option', { hasText: HOUKATSU.name }).waitFor({ state: 'attached' });
-        await who.selectOption({ label: `${HOUKATSU.name}（${HOUKATSU_AGENCY}）` });
-        await page.getByRole('button', { name: '招く', exact: true }).click();
+        await page.getByLabel('招く職員').fill('さとみ');
+        await page.getByRole('button', { name: new RegExp(`^招く\\s*（${HOUKATSU.name}）$`) }).click();
         await page.getByText(`${HOUKATSU.name}さんを出席者に加えました。`).waitFor();
         await page.getByRole('button', { name: `${HOUKATSU.name}さんを出席にする` }).click();
         await page.getByRole('button', { name: `${COORD.name}さんを出席にする` }).click();
@@ -307,6 +308,34 @@ describe('会議 in the browser', () => {
       const plans = (await world.coordinator.agent.get(`/api/v1/cases/${caseId}/plans`)).json() as { items: { status: string; approval: { meetingId: string | null } | null }[] };
       expect(plans.items[0]).toMatchObject({ status: 'approved' });
       expect(plans.items[0]!.approval?.meetingId).toBeTruthy();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the case team: the coordinator names a staff member of the 地域包括 picked from the staff directory',
+    async () => {
+      await createStaff(server, NAMED);
+      await withPage(async (page) => {
+        await loginAs(page, COORD.loginId, COORD.password, COORD.name);
+        await page.goto(`/cases/${caseId}`);
+        await waitForHeading(page, /小金 太一/);
+        const team = page.getByRole('region', { name: 'チーム（役割分担）' });
+        await team.getByLabel('機関で絞り込む').selectOption({ label: HOUKATSU_AGENCY });
+        // Only staff of the team's agencies are offered; the outsider's agency is not on the team.
+        await team.getByRole('button', { name: new RegExp(`^選ぶ\\s*（${NAMED.name}）$`) }).click();
+        await page.locator('#team-staff-role').selectOption('cooperating');
+        await team.getByRole('button', { name: '担当者に加える' }).click();
+        await page.getByText(`${NAMED.name}さん（${HOUKATSU_AGENCY}）を担当者に加えました。`).waitFor();
+        await team.getByRole('row', { name: new RegExp(HOUKATSU_AGENCY) }).getByText(NAMED.name).waitFor();
+        await team.getByLabel('職員', { exact: true }).fill('工藤');
+        await team.getByText('見つかりませんでした。', { exact: false }).waitFor();
+        await team.getByLabel('職員', { exact: true }).fill('');
+        await team.getByText('見つかりませんでした。', { exact: false }).waitFor({ state: 'detached' });
+        await screenshot(page, 'case-team-named-staff');
+      });
+      const detail = (await world.coordinator.agent.get(`/api/v1/cases/${caseId}`)).json() as { team: { userName: string | null; agencyId: string }[] };
+      expect(detail.team.some((m) => m.userName === NAMED.name && m.agencyId === world.agencies.houkatsu)).toBe(true);
     },
     TIMEOUT,
   );

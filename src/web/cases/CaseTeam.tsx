@@ -5,7 +5,8 @@ import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, SelectField, Te
 import { Badge, Notice } from '../components/ui.tsx';
 import { api, ApiError } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
-import type { CaseDetail, TeamMemberView } from '../lib/types.ts';
+import type { CaseDetail, StaffView, TeamMemberView } from '../lib/types.ts';
+import { StaffPicker } from '../users/StaffPicker.tsx';
 import { useAgencyOptions } from '../users/agencyOptions.ts';
 
 const ROLE_TONES: Record<TeamRole, 'info' | 'success' | 'neutral'> = { lead: 'success', cooperating: 'info', informing: 'neutral' };
@@ -28,6 +29,8 @@ export function TeamPanel({ detail, onChanged }: { detail: CaseDetail; onChanged
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<TeamMemberView | null>(null);
   const [removeReason, setRemoveReason] = useState('');
+  const [staff, setStaff] = useState<StaffView | null>(null);
+  const [staffRole, setStaffRole] = useState<TeamRole>('cooperating');
 
   const manage = detail.access.manage;
   const open = detail.status !== 'closed' && detail.status !== 'suspended';
@@ -72,12 +75,34 @@ export function TeamPanel({ detail, onChanged }: { detail: CaseDetail; onChanged
     }
   };
 
+  const pickStaff = (picked: StaffView) => {
+    setStaff(picked);
+    setErrors(null);
+    setStaffRole(agencyRows.find((m) => m.agencyId === picked.agencyId)?.role ?? 'cooperating');
+  };
+
+  const addStaff = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!staff) {
+      setErrors(clientErrors({ userId: '担当者に加える職員を選んでください' }));
+      return;
+    }
+    const ok = await call(
+      () => api.post(`/api/v1/cases/${detail.id}/team`, { agencyId: staff.agencyId, userId: staff.id, role: staffRole }),
+      `${staff.name}さん（${staff.agencyName}）を担当者に加えました。`,
+    );
+    if (ok) {
+      setStaff(null);
+      setStaffRole('cooperating');
+    }
+  };
+
   return (
     <section className="panel panel--wide" aria-labelledby="case-team">
       <h2 id="case-team" className="panel__title">
         チーム（役割分担）
       </h2>
-      <ErrorSummary errors={errors} idFor={(f) => (f === 'agencyId' ? 'team-agency' : f === 'role' ? 'team-role' : null)} />
+      <ErrorSummary errors={errors} idFor={(f) => (f === 'agencyId' ? 'team-agency' : f === 'role' ? (staff ? 'team-staff-role' : 'team-role') : f === 'userId' ? 'team-staff' : null)} />
       {gaps.length > 0 && (
         <Notice tone="warning" title="同意の範囲を確認してください">
           <p>チームに加えるには、本人の同意（関係機関への情報提供）の範囲にその機関が含まれている必要があります。</p>
@@ -109,7 +134,18 @@ export function TeamPanel({ detail, onChanged }: { detail: CaseDetail; onChanged
                 <Badge tone={ROLE_TONES[m.role]}>{m.roleLabel}</Badge>
               </td>
               <td>
-                {staffOf(m.agencyId).map((s) => s.userName).join('、') || <span className="muted">—</span>}
+                {staffOf(m.agencyId).length > 0 ? (
+                  <ul className="team-staff">
+                    {staffOf(m.agencyId).map((s) => (
+                      <li key={s.id}>
+                        {s.userName}
+                        {s.role === 'lead' && <span className="team-staff__role">（主担当者）</span>}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <span className="muted">—</span>
+                )}
               </td>
               <td className="table__text">{m.involvement ?? <span className="muted">—</span>}</td>
               {manage && open && (
@@ -196,6 +232,51 @@ export function TeamPanel({ detail, onChanged }: { detail: CaseDetail; onChanged
             自分を担当者に加える
           </button>
         </p>
+      )}
+      {manage && open && agencyRows.length > 0 && (
+        <form className="form team-add team-staff-add" onSubmit={(e) => void addStaff(e)} noValidate aria-labelledby="team-staff-title">
+          <h3 id="team-staff-title" className="form__section-title">
+            担当者を加える
+          </h3>
+          {staff ? (
+            <>
+              <p className="team-staff-add__picked">
+                <span className="team-staff-add__name">{staff.name}</span>
+                <span className="muted">
+                  {staff.agencyName}｜{staff.roleLabel}
+                </span>
+                <button type="button" className="link-button" onClick={() => setStaff(null)}>
+                  選び直す
+                </button>
+              </p>
+              <SelectField
+                id="team-staff-role"
+                label="役割"
+                value={staffRole}
+                onChange={(v) => setStaffRole(v as TeamRole)}
+                width="short"
+                options={TEAM_ROLES.map((r) => ({ value: r, label: r === 'lead' ? '主担当（主担当者）' : TEAM_ROLE_LABELS[r] }))}
+                error={fieldError(errors, 'role')}
+              />
+              <div className="button-row">
+                <button type="submit" className="button button--secondary" disabled={busy}>
+                  担当者に加える
+                </button>
+              </div>
+            </>
+          ) : (
+            <StaffPicker
+              id="team-staff"
+              label="職員"
+              hint="チームの機関の職員を、氏名の一部か機関で探して選びます。"
+              agencies={agencyRows.map((m) => ({ id: m.agencyId, name: m.agencyName }))}
+              onlyAgencies
+              excludeIds={detail.team.flatMap((m) => (m.userId ? [m.userId] : []))}
+              onPick={pickStaff}
+              error={fieldError(errors, 'userId')}
+            />
+          )}
+        </form>
       )}
       {manage && open && (
         <form className="form team-add" onSubmit={(e) => void add(e)} noValidate aria-labelledby="team-add-title">

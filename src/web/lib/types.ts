@@ -8,6 +8,7 @@ import type { Suggestion } from '../../routing/service.ts';
 
 export type { AgencyInput, AgencyView } from '../../directory/schema.ts';
 export type { UserView } from '../../users/schema.ts';
+export type { StaffView } from '../../users/staff.ts';
 export type { AuditEventView } from '../../audit/service.ts';
 export type { DuplicateCandidate, PersonDetail, PersonSummary } from '../../people/service.ts';
 export type { HouseholdMemberView, HouseholdView } from '../../people/households.ts';

@@ -1,56 +1,20 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { formatDateTime } from '../../shared/dates.ts';
-import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextField, type FormErrors } from '../components/forms.tsx';
+import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, TextField, type FormErrors } from '../components/forms.tsx';
 import { Badge, ConfirmAction } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
-import type { AttendeeView, CaseDetail, MeetingDetail, MeetingSummary } from '../lib/types.ts';
+import type { AttendeeView, MeetingDetail } from '../lib/types.ts';
+import { StaffPicker } from '../users/StaffPicker.tsx';
 
-interface Candidate {
-  userId: string;
-  name: string;
-  agencyName: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Staff the convener may invite, as far as the API lets a non-admin see
- * staff: the named members of the teams of the cases on the agenda, and
- * the staff of the user's other meetings.
- */
-async function loadCandidates(meeting: MeetingDetail): Promise<Candidate[]> {
-  const found = new Map<string, Candidate>();
-  const caseIds = [...new Set((meeting.agenda ?? []).flatMap((i) => (i.case ? [i.case.id] : [])))];
-  const details = await Promise.all(caseIds.map((id) => api.get<CaseDetail>(`/api/v1/cases/${id}`).catch(() => null)));
-  for (const d of details) {
-    for (const t of d?.team ?? []) if (t.userId && t.userName) found.set(t.userId, { userId: t.userId, name: t.userName, agencyName: t.agencyName });
-  }
-  const mine = await api.get<{ items: MeetingSummary[] }>('/api/v1/meetings?limit=10').catch(() => ({ items: [] as MeetingSummary[] }));
-  const lists = await Promise.all(
-    mine.items.filter((x) => x.id !== meeting.id).map((x) => api.get<{ items: AttendeeView[] }>(`/api/v1/meetings/${x.id}/attendees`).catch(() => ({ items: [] }))),
-  );
-  for (const l of lists) {
-    for (const a of l.items) if (a.userId && !a.external) found.set(a.userId, { userId: a.userId, name: a.name, agencyName: a.organization ?? '' });
-  }
-  for (const a of meeting.attendees) if (a.userId) found.delete(a.userId);
-  return [...found.values()].sort((a, b) => a.agencyName.localeCompare(b.agencyName, 'ja') || a.name.localeCompare(b.name, 'ja'));
-}
-
+/** 招く: a colleague from the staff directory (invited at once), or an external participant by name and organisation. */
 function AddAttendee({ meeting, onAdded }: { meeting: MeetingDetail; onAdded: (items: AttendeeView[], name: string) => void }) {
   const [open, setOpen] = useState(false);
   const [who, setWho] = useState<'staff' | 'external'>('staff');
-  const [candidates, setCandidates] = useState<Candidate[] | null>(null);
-  const [userId, setUserId] = useState('');
-  const [manualId, setManualId] = useState('');
   const [name, setName] = useState('');
   const [org, setOrg] = useState('');
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (open && candidates === null) void loadCandidates(meeting).then(setCandidates);
-  }, [open, candidates, meeting]);
 
   if (!open) {
     return (
@@ -60,30 +24,13 @@ function AddAttendee({ meeting, onAdded }: { meeting: MeetingDetail; onAdded: (i
     );
   }
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const staffId = userId || manualId.trim();
-    const problems: Record<string, string> = {};
-    if (who === 'staff' && !staffId) problems.userId = '招く職員を選ぶか、職員IDを入力してください';
-    if (who === 'staff' && !userId && staffId && !UUID.test(staffId)) problems.userId = '職員IDの形が正しくありません（利用者管理に表示される職員IDを入力してください）';
-    if (who === 'external' && !name.trim()) problems.externalName = '外部の出席者の氏名を入力してください';
-    if (who === 'external' && !org.trim()) problems.externalOrganization = '所属を入力してください';
-    const local = clientErrors(problems);
-    if (local) {
-      setErrors(local);
-      return;
-    }
+  const invite = async (body: Record<string, string>, added: string) => {
     setBusy(true);
     setErrors(null);
     try {
-      const body = who === 'staff' ? { userId: staffId } : { externalName: name.trim(), externalOrganization: org.trim() };
       const result = await api.post<{ items: AttendeeView[] }>(`/api/v1/meetings/${meeting.id}/attendees`, body);
-      const added = who === 'staff' ? (result.items.find((a) => a.userId === staffId)?.name ?? '職員') : name.trim();
-      setUserId('');
-      setManualId('');
       setName('');
       setOrg('');
-      setCandidates(null);
       setOpen(false);
       onAdded(result.items, added);
     } catch (error) {
@@ -93,19 +40,42 @@ function AddAttendee({ meeting, onAdded }: { meeting: MeetingDetail; onAdded: (i
     }
   };
 
+  const submitExternal = (event: FormEvent) => {
+    event.preventDefault();
+    const problems: Record<string, string> = {};
+    if (!name.trim()) problems.externalName = '外部の出席者の氏名を入力してください';
+    if (!org.trim()) problems.externalOrganization = '所属を入力してください';
+    const local = clientErrors(problems);
+    if (local) {
+      setErrors(local);
+      return;
+    }
+    void invite({ externalName: name.trim(), externalOrganization: org.trim() }, name.trim());
+  };
+
+  const invited = meeting.attendees.flatMap((a) => (a.userId ? [a.userId] : []));
+  const close = (
+    <button type="button" className="button button--tertiary button--small" onClick={() => { setOpen(false); setErrors(null); }}>
+      やめる
+    </button>
+  );
+
   return (
-    <form className="inline-form meeting-invite" onSubmit={(e) => void submit(e)} noValidate>
+    <form className="inline-form meeting-invite" onSubmit={submitExternal} noValidate>
       <p className="inline-form__title">出席者を招く</p>
       <ErrorSummary
         errors={errors}
-        idFor={(f) => (f === 'userId' ? (candidates?.length ? 'invite-user' : 'invite-id') : f === 'externalName' ? 'invite-name' : f === 'externalOrganization' ? 'invite-org' : null)}
+        idFor={(f) => (f === 'userId' ? 'invite-staff' : f === 'externalName' ? 'invite-name' : f === 'externalOrganization' ? 'invite-org' : null)}
       />
       <RadioGroup
         id="invite-who"
         legend="出席者の種類"
         inline
         value={who}
-        onChange={(v) => setWho(v as 'staff' | 'external')}
+        onChange={(v) => {
+          setWho(v as 'staff' | 'external');
+          setErrors(null);
+        }}
         options={[
           { value: 'staff', label: '職員（kasane の利用者）' },
           { value: 'external', label: '外部の出席者' },
@@ -116,47 +86,32 @@ function AddAttendee({ meeting, onAdded }: { meeting: MeetingDetail; onAdded: (i
           {meeting.kind === 'jusou' && (
             <p className="form__note">重層的支援会議では、議題の本人の同意（会議での情報共有）の範囲内の機関の職員だけを招けます。</p>
           )}
-          {candidates === null ? (
-            <p className="muted">候補を読み込んでいます…</p>
-          ) : candidates.length > 0 ? (
-            <SelectField
-              id="invite-user"
-              label="職員"
-              hint="議題の事例のチームの担当者と、これまでの会議の出席者から選べます。"
-              width="full"
-              placeholder="選んでください"
-              value={userId}
-              onChange={setUserId}
-              error={fieldError(errors, 'userId')}
-              options={candidates.map((c) => ({ value: c.userId, label: `${c.name}（${c.agencyName}）` }))}
-            />
-          ) : null}
-          {!userId && (
-            <TextField
-              id="invite-id"
-              label={candidates?.length ? '候補にいない職員の職員ID' : '職員ID'}
-              hint="候補にいない職員は、システム管理者に職員ID（利用者管理の画面のアドレスの末尾）を確認して入力してください。"
-              width="full"
-              value={manualId}
-              onChange={setManualId}
-              error={candidates?.length ? undefined : fieldError(errors, 'userId')}
-            />
-          )}
+          <StaffPicker
+            id="invite-staff"
+            label="招く職員"
+            hint="氏名の一部で探して「招く」を押してください。"
+            pickLabel="招く"
+            excludeIds={invited}
+            busy={busy}
+            error={fieldError(errors, 'userId')}
+            onPick={(s) => void invite({ userId: s.id }, s.name)}
+          />
+          <div className="button-row">{close}</div>
         </>
       ) : (
-        <div className="field-row">
-          <TextField id="invite-name" label="氏名" required value={name} onChange={setName} error={fieldError(errors, 'externalName')} />
-          <TextField id="invite-org" label="所属" required width="long" hint="例：民生委員・児童委員協議会" value={org} onChange={setOrg} error={fieldError(errors, 'externalOrganization')} />
-        </div>
+        <>
+          <div className="field-row">
+            <TextField id="invite-name" label="氏名" required value={name} onChange={setName} error={fieldError(errors, 'externalName')} />
+            <TextField id="invite-org" label="所属" required width="long" hint="例：民生委員・児童委員協議会" value={org} onChange={setOrg} error={fieldError(errors, 'externalOrganization')} />
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button button--primary button--small" disabled={busy}>
+              招く
+            </button>
+            {close}
+          </div>
+        </>
       )}
-      <div className="button-row">
-        <button type="submit" className="button button--primary button--small" disabled={busy}>
-          招く
-        </button>
-        <button type="button" className="button button--tertiary button--small" onClick={() => { setOpen(false); setErrors(null); }}>
-          やめる
-        </button>
-      </div>
     </form>
   );
 }

@@ -1,10 +1,9 @@
 import { Badge, type BadgeTone } from '../components/ui.tsx';
-import type { DecisionKind, MeetingKind, MeetingSummary } from '../lib/types.ts';
+import type { MeetingKind, MeetingSummary } from '../lib/types.ts';
 
 /**
- * Words of the meeting pages. The server's lists (src/meetings/schema.ts)
- * carry zod, so the browser keeps its own copy of the few it needs; the
- * types tie them to the server's kinds.
+ * Words of the meeting pages: short names of the kinds for tables and badges.
+ * The full names and the decision lists are shared with the server.
  */
 export const MEETING_KIND_SHORT: Record<MeetingKind, string> = {
   jusou: '重層的支援会議',
@@ -15,33 +14,13 @@ export const MEETING_KIND_SHORT: Record<MeetingKind, string> = {
 
 const KIND_TONE: Record<MeetingKind, BadgeTone> = { jusou: 'info', shien: 'warning', suishin: 'success', other: 'neutral' };
 
-export const DECISION_LABELS: Record<DecisionKind, string> = {
-  plan_approval: 'プラン承認',
-  role_split: '役割分担の合意',
-  lead_decision: '主担当の決定',
-  closure: '終結',
-  suspension: '中断',
-  resource_gap: '資源開発の課題',
-  participation_support: '参加支援の利用決定',
-  outreach: 'アウトリーチの利用決定',
-  system_collaboration: '連携体制',
-  system_issue: '体制の課題',
-  system_evaluation: '評価',
-  other: 'その他',
-};
-
-/** The decisions each kind of meeting records (DOMAIN.md §4, as the server enforces). */
-export const DECISIONS_BY_KIND: Record<MeetingKind, readonly DecisionKind[]> = {
-  jusou: ['plan_approval', 'role_split', 'lead_decision', 'closure', 'suspension', 'resource_gap', 'participation_support', 'outreach', 'other'],
-  shien: ['role_split', 'lead_decision', 'resource_gap', 'other'],
-  suishin: ['system_collaboration', 'system_issue', 'system_evaluation', 'resource_gap', 'other'],
-  other: ['role_split', 'lead_decision', 'resource_gap', 'other'],
-};
-
-/** Decisions about one case (need a case on the agenda item). */
-export const CASE_DECISION_KINDS: readonly DecisionKind[] = ['plan_approval', 'closure', 'suspension', 'participation_support', 'outreach'];
-/** Decided by the municipality (事務局) only. */
-export const SECRETARIAT_DECISIONS: readonly DecisionKind[] = ['participation_support', 'outreach'];
+/** The decisions, their words and which meeting records which: one list with the server (src/shared/meetings.ts). */
+export {
+  DECISION_KIND_LABELS as DECISION_LABELS,
+  DECISIONS_BY_MEETING as DECISIONS_BY_KIND,
+  CASE_DECISIONS as CASE_DECISION_KINDS,
+  SECRETARIAT_DECISIONS,
+} from '../../shared/meetings.ts';
 
 export function MeetingKindBadge({ kind }: { kind: MeetingKind }) {
   return <Badge tone={KIND_TONE[kind]}>{MEETING_KIND_SHORT[kind]}</Badge>;
