@@ -997,7 +997,9 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
     const terminal = c.status === 'closed' || c.status === 'suspended';
     // Unanswered when the case closed or rested: the request was withdrawn then.
     const cancelled = terminal && answeredAt > c.activityEnd;
-    const answered = !cancelled && answeredAt <= x.now;
+    // On a case still open, the last request is sometimes still waiting for its answer (some overdue).
+    const waiting = !terminal && i === requests - 1 && r.chance(0.35);
+    const answered = !cancelled && !waiting && answeredAt <= x.now;
     const answerer = named.get(to.agencyId) ?? x.agencyStaff.get(to.agencyId) ?? null;
     rows.info_requests.push({
       municipality_id: mid,
