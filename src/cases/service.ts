@@ -575,14 +575,32 @@ export async function loadTransitions(scope: Scope, caseId: string): Promise<Tra
 /** The last `limit` current support records of a case, newest first (the merged timeline across agencies). */
 export async function recentRecords(scope: Scope, caseId: string, limit = 50): Promise<RecordView[]> {
   const ctx = requireUser(scope);
-  const rows = await recordQuery(scope)
+  const rows = await recentRecordRows(scope, caseId, limit);
+  return rows.map((r) => recordView(r, ctx.agencyId));
+}
+
+/** The rows behind `recentRecords` (for callers that show fewer fields, e.g. meeting materials). */
+export function recentRecordRows(scope: Scope, caseId: string, limit: number) {
+  return recordQuery(scope)
     .where('s.case_id', '=', caseId)
     .where('s.is_current', '=', true)
     .orderBy('s.occurred_at', 'desc')
     .orderBy('s.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => recordView(r, ctx.agencyId));
+}
+
+/** The case's newest plan joined with its current version (`pl`, `pv`); callers choose the columns. */
+export function latestPlan(scope: Scope, caseId: string) {
+  return scope.trx
+    .selectFrom('plans as pl')
+    .innerJoin('plan_versions as pv', (j) =>
+      j.onRef('pv.municipality_id', '=', 'pl.municipality_id').onRef('pv.plan_id', '=', 'pl.id').onRef('pv.version_no', '=', 'pl.current_version'),
+    )
+    .where('pl.municipality_id', '=', scope.municipalityId)
+    .where('pl.case_id', '=', caseId)
+    .orderBy('pl.plan_no', 'desc')
+    .limit(1);
 }
 
 /** The case page: case, persons, team, links, history, latest assessment and plan, last 50 records. */
@@ -642,16 +660,8 @@ export async function loadCase(scope: Scope, caseId: string, access: CaseAccess)
       .orderBy('s.version_no', 'desc')
       .limit(1)
       .executeTakeFirst(),
-    scope.trx
-      .selectFrom('plans as pl')
-      .innerJoin('plan_versions as pv', (j) =>
-        j.onRef('pv.municipality_id', '=', 'pl.municipality_id').onRef('pv.plan_id', '=', 'pl.id').onRef('pv.version_no', '=', 'pl.current_version'),
-      )
+    latestPlan(scope, caseId)
       .select(['pl.id', 'pl.plan_no', 'pl.status', 'pl.current_version', 'pl.next_review_on', 'pv.long_term_goal', 'pl.approved_on', 'pl.approval_ref'])
-      .where('pl.municipality_id', '=', scope.municipalityId)
-      .where('pl.case_id', '=', caseId)
-      .orderBy('pl.plan_no', 'desc')
-      .limit(1)
       .executeTakeFirst(),
     scope.trx
       .selectFrom('info_requests')

@@ -3,8 +3,7 @@ import { caseAccess, requireCase } from '../access/case-access.ts';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import type { UserContext } from '../access/context.ts';
 import { approvePlan } from '../cases/plans.ts';
-import { recordQuery } from '../cases/records.ts';
-import { transitionCase } from '../cases/service.ts';
+import { latestPlan, recentRecordRows, transitionCase } from '../cases/service.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { CASE_STATUS_LABELS, type CaseStatus } from '../shared/cases.ts';
@@ -1107,24 +1106,10 @@ async function caseMaterials(scope: Scope, caseId: string, r: AgendaRow): Promis
       .orderBy('version_no', 'desc')
       .limit(1)
       .executeTakeFirst(),
-    scope.trx
-      .selectFrom('plans as pl')
-      .innerJoin('plan_versions as v', (j) =>
-        j.onRef('v.municipality_id', '=', 'pl.municipality_id').onRef('v.plan_id', '=', 'pl.id').onRef('v.version_no', '=', 'pl.current_version'),
-      )
-      .select(['pl.id', 'pl.plan_no', 'pl.status', 'pl.current_version', 'pl.next_review_on', 'v.long_term_goal', 'v.short_term_goals', 'v.direction'])
-      .where('pl.municipality_id', '=', scope.municipalityId)
-      .where('pl.case_id', '=', caseId)
-      .orderBy('pl.plan_no', 'desc')
-      .limit(1)
+    latestPlan(scope, caseId)
+      .select(['pl.id', 'pl.plan_no', 'pl.status', 'pl.current_version', 'pl.next_review_on', 'pv.long_term_goal', 'pv.short_term_goals', 'pv.direction'])
       .executeTakeFirst(),
-    recordQuery(scope)
-      .where('s.case_id', '=', caseId)
-      .where('s.is_current', '=', true)
-      .orderBy('s.occurred_at', 'desc')
-      .orderBy('s.id', 'desc')
-      .limit(RECENT_RECORDS)
-      .execute(),
+    recentRecordRows(scope, caseId, RECENT_RECORDS),
   ]);
   const status = r.case_status as CaseStatus;
   return {
