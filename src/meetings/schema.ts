@@ -119,12 +119,16 @@ export const decisionAddSchema = z
     content: z.string().trim().min(1).max(4000).describe('決定の内容'),
     planId: z.uuid().nullable().optional().describe('承認するプラン'),
     closure: decisionClosureSchema.nullable().optional().describe('終結の内容'),
+    leadAgencyId: z.uuid().nullable().optional().describe('主担当にする機関'),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (v.kind === 'plan_approval' && !v.planId) ctx.addIssue({ code: 'custom', path: ['planId'], message: '承認するプランを選んでください' });
     if (v.kind === 'closure' && !v.closure) ctx.addIssue({ code: 'custom', path: ['closure'], message: '終結理由を選んでください' });
     if (v.kind !== 'closure' && v.closure) ctx.addIssue({ code: 'custom', path: ['closure'], message: '終結の内容は終結の決定のときだけ入力します' });
+    if (v.kind !== 'lead_decision' && v.leadAgencyId) {
+      ctx.addIssue({ code: 'custom', path: ['leadAgencyId'], message: '主担当にする機関は主担当の決定のときだけ選びます' });
+    }
   }, always);
 export type DecisionAddInput = z.infer<typeof decisionAddSchema>;
 

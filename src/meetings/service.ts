@@ -3,7 +3,7 @@ import { caseAccess, requireCase } from '../access/case-access.ts';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import type { UserContext } from '../access/context.ts';
 import { approvePlan } from '../cases/plans.ts';
-import { latestPlan, recentRecordRows, transitionCase } from '../cases/service.ts';
+import { latestPlan, recentRecordRows, transitionCase, updateTeamMember } from '../cases/service.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { CASE_STATUS_LABELS, type CaseStatus } from '../shared/cases.ts';
@@ -1187,7 +1187,19 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
     const check = await meetingConsent(scope, item.subject_person_id, await attendingAgencies(scope, meetingId));
     if (!check.ok) throw consentRequired(item.subject_person_id, check);
   }
-  if (input.kind === 'plan_approval' || input.kind === 'closure' || input.kind === 'suspension') {
+  // 主担当の決定 changes the case's lead agency when decided with consent (重層的支援会議 or another body);
+  // at a 支援会議 it is recorded only: the case team may not be within the person's consent.
+  const changesLead = input.kind === 'lead_decision' && !!item.case_id && (access.kind === 'jusou' || access.kind === 'other');
+  if (input.kind === 'lead_decision' && input.leadAgencyId && !changesLead) {
+    throw invalid({
+      leadAgencyId:
+        access.kind === 'shien'
+          ? '主担当にする機関：支援会議では主担当の決定を記録だけします（機関は選びません）'
+          : '主担当にする機関：事例の議題のときだけ選びます',
+    });
+  }
+  if (changesLead && !input.leadAgencyId) throw invalid({ leadAgencyId: '主担当にする機関：選んでください' });
+  if (input.kind === 'plan_approval' || input.kind === 'closure' || input.kind === 'suspension' || changesLead) {
     // These change the case: recorded by its 主担当 agency or a coordinator on its team (the cases module checks again).
     const onCase = await caseAccess(scope, item.case_id!);
     if (!onCase?.manage) {
@@ -1246,6 +1258,20 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
       .executeTakeFirst();
     transitionSeq = Number(last?.s ?? 0) || null;
     details = { status: detail.status };
+  } else if (changesLead) {
+    const member = await scope.trx
+      .selectFrom('case_members')
+      .select(['id', 'role'])
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('case_id', '=', caseId!)
+      .where('agency_id', '=', input.leadAgencyId!)
+      .where('user_id', 'is', null)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    if (!member) throw invalid({ leadAgencyId: '主担当にする機関：事例のチームの機関から選んでください' });
+    // Already the lead: the decision is recorded only.
+    if (member.role !== 'lead') await updateTeamMember(scope, caseId!, member.id, { role: 'lead' });
+    details = { leadAgencyId: input.leadAgencyId! };
   }
 
   const id = newId();
@@ -1275,7 +1301,7 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
     targetType: caseId ? 'case' : 'meeting',
     targetId: caseId ?? meetingId,
     subjectPersonId: item.subject_person_id,
-    details: { meetingId, decisionId: id, agendaItemId: item.id, kind: input.kind, planId, transitionSeq },
+    details: { meetingId, decisionId: id, agendaItemId: item.id, kind: input.kind, planId, transitionSeq, ...(changesLead ? { leadAgencyId: input.leadAgencyId } : {}) },
   });
   const items = await loadDecisions(scope, meetingId);
   return { decision: items.find((d) => d.id === id)!, items };

@@ -479,6 +479,68 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
     expect(hidden.statusCode).toBe(404);
   });
 
+  it('主担当の決定 at a 重層的支援会議 makes the chosen team agency the case\'s lead, recorded and audited; at a 支援会議 it is recorded only', async () => {
+    const co = w.coordinator.agent;
+    const opened = await open8050Case(w, { name: '青葉 三郎' });
+    const caseUrl = `/api/v1/cases/${opened.case.id}`;
+    await recordConsent(w.window.agent, { personId: opened.sonId, purpose: 'meeting_sharing' });
+    const joined = await co.post(`${caseUrl}/team`, { agencyId: w.agencies.houkatsu, role: 'cooperating' });
+    expect(joined.statusCode, joined.body).toBe(201);
+    expect(json(await co.get(caseUrl)).leadAgency.id).toBe(w.agencies.coord);
+
+    const meeting = json(await convene(co, 'jusou', '第4回重層的支援会議'));
+    const agenda = await co.post(`/api/v1/meetings/${meeting.id}/agenda`, { kind: 'case', caseId: opened.case.id, title: '主担当の見直し' });
+    expect(agenda.statusCode, agenda.body).toBe(201);
+    const itemId = json(agenda).items[0].id;
+    const decide = (body: Record<string, unknown>) =>
+      co.post(`/api/v1/meetings/${meeting.id}/decisions`, { agendaItemId: itemId, kind: 'lead_decision', content: '母の介護が中心になったため、地域包括を主担当とする', ...body });
+
+    const missing = await decide({});
+    expect(missing.statusCode).toBe(422);
+    expect(json(missing).error.fields.leadAgencyId).toContain('主担当にする機関');
+    const offTeam = await decide({ leadAgencyId: w.agencies.other });
+    expect(offTeam.statusCode).toBe(422);
+    expect(json(offTeam).error.fields.leadAgencyId).toContain('事例のチームの機関から選んでください');
+    const wrongKind = await co.post(`/api/v1/meetings/${meeting.id}/decisions`, { agendaItemId: itemId, kind: 'role_split', content: 'x', leadAgencyId: w.agencies.houkatsu });
+    expect(wrongKind.statusCode).toBe(422);
+    expect(await t.db.selectFrom('meeting_decisions').select('id').where('meeting_id', '=', meeting.id).execute()).toHaveLength(0);
+    expect(json(await co.get(caseUrl)).leadAgency.id).toBe(w.agencies.coord);
+
+    const ok = await decide({ leadAgencyId: w.agencies.houkatsu });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(json(ok).decision).toMatchObject({ kind: 'lead_decision', kindLabel: '主担当の決定', details: { leadAgencyId: w.agencies.houkatsu } });
+    const after = json(await co.get(caseUrl));
+    expect(after.leadAgency.id).toBe(w.agencies.houkatsu);
+    const team = json(await co.get(`${caseUrl}/team`)).items.filter((m: { userId: string | null }) => m.userId === null);
+    const roleOf = (agencyId: string) => team.find((m: { agencyId: string }) => m.agencyId === agencyId)?.role;
+    expect(roleOf(w.agencies.houkatsu)).toBe('lead');
+    expect(roleOf(w.agencies.coord)).toBe('cooperating');
+
+    const audited = await t.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_user_id', '=', w.coordinator.user.id)
+      .where('target_id', '=', opened.case.id)
+      .where('outcome', '=', 'success')
+      .where(sql<boolean>`action in ('meeting.decision', 'case.team.update')`)
+      .execute();
+    expect(audited.map((a) => a.action).sort()).toEqual(['case.team.update', 'meeting.decision']);
+    const rows = await t.db.selectFrom('meeting_decisions').select(['kind', 'details']).where('meeting_id', '=', meeting.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'lead_decision', details: { leadAgencyId: w.agencies.houkatsu } });
+
+    // At a 支援会議 the decision is recorded only: the case team may be outside the person's consent.
+    const shienItem = json(await co.get(`/api/v1/meetings/${shienId}/agenda`)).items[0];
+    const shienBody = { agendaItemId: shienItem.id, kind: 'lead_decision', content: '包括を主担当とする方向で調整' };
+    const withAgency = await co.post(`/api/v1/meetings/${shienId}/decisions`, { ...shienBody, leadAgencyId: w.agencies.houkatsu });
+    expect(withAgency.statusCode).toBe(422);
+    expect(json(withAgency).error.fields.leadAgencyId).toContain('記録だけ');
+    const recorded = await co.post(`/api/v1/meetings/${shienId}/decisions`, shienBody);
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    expect(json(recorded).decision.details).toBeNull();
+    expect(json(await co.get(`/api/v1/cases/${caseNoConsent.id}`)).leadAgency.id).toBe(w.agencies.coord);
+  });
+
   it('the meeting endpoints are in the OpenAPI document', async () => {
     const doc = json(await t.anonymous().get('/api/openapi.json'));
     for (const path of ['', '/{id}', '/{id}/attendees', '/{id}/agenda', '/{id}/decisions', '/{id}/acknowledgements', '/{id}/materials', '/{id}/follow-ups', '/counts']) {

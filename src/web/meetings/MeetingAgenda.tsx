@@ -7,7 +7,7 @@ import { Badge, Multiline, Notice } from '../components/ui.tsx';
 import { api, ApiError, request, type Page } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
-import type { AgencyView, AgendaItemView, CaseDetail, CaseSummary, DecisionKind, DecisionView, FollowUpView, MeetingDetail, PlanList } from '../lib/types.ts';
+import type { AgencyView, AgendaItemView, CaseDetail, CaseSummary, DecisionKind, DecisionView, FollowUpView, MeetingDetail, PlanList, TeamMemberView } from '../lib/types.ts';
 import { MeetingInfoRequests } from './MeetingInfoRequests.tsx';
 import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SECRETARIAT_DECISIONS } from './labels.tsx';
 
@@ -317,7 +317,10 @@ function Minutes({ meeting, item, onSaved }: { meeting: MeetingDetail; item: Age
   );
 }
 
-/** 決定を記録する: the kinds this meeting may decide; plan approval, closure and suspension act on the case. */
+/**
+ * 決定を記録する: the kinds this meeting may decide; plan approval, closure and suspension act on the case,
+ * and so does 主担当の決定 on a case item outside a 支援会議 (there it is recorded only).
+ */
 function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item: AgendaItemView; onAdded: (items: DecisionView[], d: DecisionView) => void }) {
   const user = useUser();
   const [open, setOpen] = useState(false);
@@ -331,10 +334,13 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
   const [closureNote, setClosureNote] = useState('');
   const [followAgency, setFollowAgency] = useState('');
   const [frequency, setFrequency] = useState('');
+  const [leadAgencyId, setLeadAgencyId] = useState('');
   const caseId = item.case?.id ?? null;
+  const changesLead = kind === 'lead_decision' && !!caseId && meeting.kind !== 'shien' && meeting.kind !== 'suishin';
   const plans = useApiData<PlanList>(open && caseId && kind === 'plan_approval' ? `/api/v1/cases/${caseId}/plans` : null);
   const detail = useApiData<CaseDetail>(open && caseId && kind === 'closure' ? `/api/v1/cases/${caseId}` : null);
   const agencies = useApiData<Page<AgencyView>>(open && kind === 'closure' ? '/api/v1/agencies?limit=200' : null);
+  const team = useApiData<{ items: TeamMemberView[] }>(open && changesLead ? `/api/v1/cases/${caseId}/team` : null);
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
   const drafts = (plans.data?.items ?? []).filter((p) => p.status === 'draft');
@@ -362,6 +368,7 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
     if (!content.trim()) problems.content = '決定の内容を入力してください';
     if (kind === 'plan_approval' && !planId) problems.planId = '承認するプランを選んでください';
     if (kind === 'closure' && !reason) problems.closure = '終結理由を選んでください';
+    if (changesLead && !leadAgencyId) problems.leadAgencyId = '主担当にする機関を選んでください';
     const local = clientErrors(problems);
     if (local) {
       setErrors(local);
@@ -379,10 +386,12 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
           kind === 'closure'
             ? { reason, note: closureNote.trim() || null, followUpAgencyId: followAgency || null, followUpFrequency: frequency.trim() || null }
             : null,
+        ...(changesLead ? { leadAgencyId } : {}),
       });
       setOpen(false);
       setKind('');
       setContent('');
+      setLeadAgencyId('');
       onAdded(result.items, result.decision);
     } catch (error) {
       setErrors(formErrorsFrom(error));
@@ -390,7 +399,16 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
       setBusy(false);
     }
   };
-  const ids: Record<string, string> = { kind: `${p}-kind`, content: `${p}-content`, planId: `${p}-plan`, closure: `${p}-reason`, agendaItemId: `${p}-kind` };
+  const ids: Record<string, string> = {
+    kind: `${p}-kind`,
+    content: `${p}-content`,
+    planId: `${p}-plan`,
+    closure: `${p}-reason`,
+    agendaItemId: `${p}-kind`,
+    leadAgencyId: `${p}-lead`,
+  };
+  const teamAgencyRows = (team.data?.items ?? []).filter((m) => m.userId === null);
+  const currentLead = teamAgencyRows.find((m) => m.role === 'lead');
   const teamAgencies = detail.data?.team.map((t) => ({ id: t.agencyId, name: t.agencyName })) ?? [];
   const followOptions = [...teamAgencies, ...(agencies.data?.items ?? []).filter((a) => !teamAgencies.some((t) => t.id === a.id))];
 
@@ -429,6 +447,20 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
           options={drafts.map((pl) => ({ value: pl.id, label: `第${pl.planNo}次プラン（案・第${pl.currentVersion}版）` }))}
         />
       )}
+      {changesLead && (
+        <SelectField
+          id={`${p}-lead`}
+          label="主担当にする機関"
+          required
+          width="full"
+          placeholder={team.data ? '選んでください' : '読み込んでいます…'}
+          hint={`事例のチームの機関から選びます。${currentLead ? `いまの主担当は${currentLead.agencyName}です。` : ''}`}
+          value={leadAgencyId}
+          onChange={setLeadAgencyId}
+          error={fieldError(errors, 'leadAgencyId')}
+          options={teamAgencyRows.map((m) => ({ value: m.agencyId, label: m.role === 'lead' ? `${m.agencyName}（いまの主担当）` : m.agencyName }))}
+        />
+      )}
       {kind === 'closure' && (
         <fieldset className="fieldset">
           <legend className="fieldset__legend">終結の内容</legend>
@@ -459,6 +491,9 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
           )}
           <TextArea id={`${p}-closure-note`} label="終結の経緯（任意）" rows={2} value={closureNote} onChange={setClosureNote} />
         </fieldset>
+      )}
+      {changesLead && item.case && (
+        <p className="form__note">この決定は事例 {item.case.caseNo} に反映されます（選んだ機関が事例の主担当機関になり、これまでの主担当機関は「協力」になります）。</p>
       )}
       {kind && CASE_DECISION_KINDS.includes(kind) && item.case && (
         <p className="form__note">
@@ -671,6 +706,7 @@ function AgendaItem({
                     <Multiline text={d.content} />
                     {d.planVersion && <span className="decision__effect">第{d.planVersion}版のプランを承認</span>}
                     {d.caseTransitionSeq && <span className="decision__effect">事例の状態に反映しました</span>}
+                    {d.kind === 'lead_decision' && d.details?.leadAgencyId ? <span className="decision__effect">事例の主担当機関に反映しました</span> : null}
                   </span>
                   <span className="decision__meta">
                     {d.decidedByName ?? '—'}・{formatDateTime(d.decidedAt)}
@@ -693,7 +729,9 @@ function AgendaItem({
                     ? `事例 ${item.case?.caseNo ?? ''} を終結にしました。`
                     : d.kind === 'suspension'
                       ? `事例 ${item.case?.caseNo ?? ''} を中断にしました。`
-                      : `「${d.kindLabel}」を記録しました。`,
+                      : d.kind === 'lead_decision' && d.details?.leadAgencyId
+                        ? `主担当の決定を記録し、事例 ${item.case?.caseNo ?? ''} の主担当機関に反映しました。`
+                        : `「${d.kindLabel}」を記録しました。`,
               );
             }}
           />
