@@ -24,6 +24,8 @@ import { MeetingPrintPage } from './meetings/MeetingPrintPage.tsx';
 import { MeetingNewPage } from './meetings/MeetingNewPage.tsx';
 import { MeetingPage } from './meetings/MeetingPage.tsx';
 import { MeetingsPage } from './meetings/MeetingsPage.tsx';
+import { MeetingCountsPage } from './meetings/MeetingCountsPage.tsx';
+import { ResourceGapsPage } from './meetings/ResourceGapsPage.tsx';
 import { MyWorkPage } from './tasks/MyWorkPage.tsx';
 import { OverviewPage } from './tasks/OverviewPage.tsx';
 import { ConsultationPage } from './intake/ConsultationPage.tsx';
@@ -118,6 +120,8 @@ function SignedIn() {
         <Route path="meetings/:id/print" element={<Allow action="meeting.read"><MeetingPrintPage /></Allow>} />
         <Route path="meetings" element={<Allow action="meeting.read"><MeetingsPage /></Allow>} />
         <Route path="meetings/new" element={<Allow action="meeting.convene"><MeetingNewPage /></Allow>} />
+        <Route path="meetings/counts" element={<Allow action="meeting.read"><MeetingCountsPage /></Allow>} />
+        <Route path="resource-gaps" element={<Allow action="meeting.read"><ResourceGapsPage /></Allow>} />
         <Route path="meetings/:id" element={<Allow action="meeting.read"><MeetingPage /></Allow>} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="account" element={<AccountPage />} />

@@ -71,11 +71,21 @@ export function MeetingsPage() {
         title="会議"
         lead="自分が招集した会議と、出席者として招かれた会議です。支援会議（社会福祉法第106条の6）の議題・資料・記録は、守秘義務を確認した出席者だけが開けます。"
         actions={
-          convene && (
-            <Link to="/meetings/new" className="button button--primary">
-              会議を招集する
+          <>
+            <Link to="/resource-gaps" className="button button--secondary button--small">
+              資源開発の課題
             </Link>
-          )
+            {user.role === 'secretariat' && (
+              <Link to="/meetings/counts" className="button button--secondary button--small">
+                年度別の実績
+              </Link>
+            )}
+            {convene && (
+              <Link to="/meetings/new" className="button button--primary">
+                会議を招集する
+              </Link>
+            )}
+          </>
         }
       />
       {convene && (
