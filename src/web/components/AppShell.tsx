@@ -24,7 +24,7 @@ function navItems(role: Parameters<typeof can>[0]): NavItem[] {
   }
   if (can(role, 'case.read')) items.push({ label: 'わたしの仕事', to: '/my-work' });
   if (can(role, 'case.read')) items.push({ label: '事例（多機関協働）', to: '/cases' });
-  if (can(role, 'meeting.read')) items.push({ label: '会議', to: '/meetings' });
+  if (can(role, 'meeting.read')) items.push({ label: '会議', to: '/meetings', also: ['/resource-gaps'] });
   if (can(role, 'directory.read')) items.push({ label: '機関・窓口', to: '/agencies' });
   if (can(role, 'users.read')) items.push({ label: '利用者管理', to: '/users' });
   if (can(role, 'settings.write')) items.push({ label: '振り分けルール', to: '/routing-rules' });
