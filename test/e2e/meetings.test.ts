@@ -295,6 +295,9 @@ describe('会議 in the browser', () => {
         await page.goto(`/cases/${caseId}/plans`);
         await waitForHeading(page, /小金 太一/);
         await page.getByText('承認', { exact: true }).first().waitFor();
+        // The approval links to the minutes of the meeting that decided it.
+        await page.getByRole('link', { name: '議事録を開く' }).first().click();
+        await waitForHeading(page, JUSOU_TITLE);
 
         await page.goto('/meetings');
         await waitForHeading(page, '会議');
