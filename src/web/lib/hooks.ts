@@ -123,6 +123,47 @@ export function useDebounced<T>(value: T, delay: number): T {
   return debounced;
 }
 
+export interface SearchResults<T> {
+  /** Null while there is nothing to search for. */
+  results: T[] | null;
+  loading: boolean;
+  problem: string | null;
+}
+
+/**
+ * Search-as-you-type results of a list endpoint ({ items }): `path` null means
+ * nothing to search; a newer path aborts the request of the previous one.
+ */
+export function useSearchResults<T>(path: string | null): SearchResults<T> {
+  const [results, setResults] = useState<T[] | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (path === null) {
+      setResults(null);
+      setProblem(null);
+      return;
+    }
+    const controller = new AbortController();
+    setLoading(true);
+    api
+      .get<{ items: T[] }>(path, { signal: controller.signal })
+      .then((page) => {
+        setResults(page.items);
+        setProblem(null);
+        setLoading(false);
+      })
+      .catch((e: unknown) => {
+        if (isAbort(e)) return;
+        setResults([]);
+        setProblem(e instanceof Error ? e.message : String(e));
+        setLoading(false);
+      });
+    return () => controller.abort();
+  }, [path]);
+  return { results, loading, problem };
+}
+
 /** Fetch every page of a list (small lists such as the agencies for a select). */
 export async function fetchAll<T>(path: string): Promise<T[]> {
   const all: T[] = [];

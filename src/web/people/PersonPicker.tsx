@@ -1,8 +1,8 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { parseDateInput } from '../../shared/date-input.ts';
 import { Loading } from '../components/ui.tsx';
-import { api, isAbort, query, type Page } from '../lib/api.ts';
-import { useDebounced } from '../lib/hooks.ts';
+import { query } from '../lib/api.ts';
+import { useDebounced, useSearchResults } from '../lib/hooks.ts';
 import type { PersonSummary } from '../lib/types.ts';
 import { birthLabel } from './birthDate.ts';
 import { ConsentBadges } from './consent.tsx';
@@ -41,34 +41,10 @@ export function PersonPicker({
 }) {
   const [text, setText] = useState('');
   const term = useDebounced(text, 250);
-  const [results, setResults] = useState<PersonSummary[] | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  useEffect(() => {
-    const params = personQuery(term);
-    if (Object.keys(params).length === 0) {
-      setResults(null);
-      setProblem(null);
-      return;
-    }
-    const controller = new AbortController();
-    setLoading(true);
-    api
-      .get<Page<PersonSummary>>(`/api/v1/persons${query({ ...params, limit: 10 })}`, { signal: controller.signal })
-      .then((page) => {
-        setResults(page.items);
-        setProblem(null);
-        setLoading(false);
-      })
-      .catch((e: unknown) => {
-        if (isAbort(e)) return;
-        setResults([]);
-        setProblem(e instanceof Error ? e.message : String(e));
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [term]);
+  const params = personQuery(term);
+  const { results, loading, problem } = useSearchResults<PersonSummary>(
+    Object.keys(params).length ? `/api/v1/persons${query({ ...params, limit: 10 })}` : null,
+  );
 
   // Enter in the search box must not send the surrounding form.
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {

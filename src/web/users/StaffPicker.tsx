@@ -1,7 +1,7 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { Loading } from '../components/ui.tsx';
-import { api, isAbort, query } from '../lib/api.ts';
-import { useDebounced } from '../lib/hooks.ts';
+import { query } from '../lib/api.ts';
+import { useDebounced, useSearchResults } from '../lib/hooks.ts';
 import type { StaffView } from '../lib/types.ts';
 
 export interface StaffAgencyOption {
@@ -41,36 +41,10 @@ export function StaffPicker({
   const [text, setText] = useState('');
   const [agencyId, setAgencyId] = useState('');
   const term = useDebounced(text.trim(), 250);
-  const [results, setResults] = useState<StaffView[] | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!term && !agencyId) {
-      setResults(null);
-      setProblem(null);
-      return;
-    }
-    const controller = new AbortController();
-    setLoading(true);
-    const params: Record<string, string | number> = { limit: onlyAgencies && !agencyId ? 50 : 20 };
-    if (term) params.q = term;
-    if (agencyId) params.agencyId = agencyId;
-    api
-      .get<{ items: StaffView[] }>(`/api/v1/staff${query(params)}`, { signal: controller.signal })
-      .then((page) => {
-        setResults(page.items);
-        setProblem(null);
-        setLoading(false);
-      })
-      .catch((e: unknown) => {
-        if (isAbort(e)) return;
-        setResults([]);
-        setProblem(e instanceof Error ? e.message : String(e));
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [term, agencyId, onlyAgencies]);
+  const params: Record<string, string | number> = { limit: onlyAgencies && !agencyId ? 50 : 20 };
+  if (term) params.q = term;
+  if (agencyId) params.agencyId = agencyId;
+  const { results, loading, problem } = useSearchResults<StaffView>(term || agencyId ? `/api/v1/staff${query(params)}` : null);
 
   // Enter in the search box must not send the surrounding form.
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
