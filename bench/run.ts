@@ -20,11 +20,9 @@
  *   npm run bench -- --pglite-large      PGlite at 200,000 too (generating it takes ~10 minutes)
  *   npm run bench -- --report            rewrite bench/RESULTS.md from bench/results.json (no measurement)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CompiledQuery } from 'kysely';
 import { Gateway, type Scope } from '../src/access/gateway.ts';
@@ -45,13 +43,13 @@ import { personTimeline } from '../src/people/timeline.ts';
 import { referralListQuery } from '../src/referrals/schema.ts';
 import { listReferrals } from '../src/referrals/service.ts';
 import { myTasks, taskOverview } from '../src/tasks/service.ts';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../test/support/postgres.ts';
+import { postgresAvailable, type PostgresServer } from '../test/support/postgres.ts';
 import { BareDb } from './bare.ts';
 import { BUDGETS, GROWTH_LIMIT, SIZES, type Budget, type DbKind } from './budgets.ts';
-import { HttpClient, measure, measureRaw, sessionCookie, summarize, type HttpResponse, type RawMeasurement, type Stats } from './http.ts';
+import { HttpClient, measure, measureRaw, summarize, type HttpResponse, type RawMeasurement, type Stats } from './http.ts';
+import { cpuBusyPercent, machineInfo, runCleanups, signIn, startServer, startThrowawayPostgres, tempDir } from './server.ts';
 import { seedDatabase, type BenchUser, type CasesSeed, type PeopleSeed, type SeedResult } from './seed.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const BENCH_DIR = import.meta.dirname;
 const PRESET = '小金井市';
 const ADMIN_PASSWORD = 'bench-kanri-pass-2026';
@@ -198,123 +196,6 @@ interface RunResult {
   plans: Record<string, string>;
 }
 
-// ---------------------------------------------------------------- cleanup
-
-const cleanups: { name: string; run: () => Promise<void> | void }[] = [];
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(os.tmpdir(), prefix));
-  tempDirs.add(dir);
-  return dir;
-}
-
-async function runCleanups() {
-  while (cleanups.length) {
-    const c = cleanups.pop()!;
-    try {
-      await c.run();
-    } catch (error) {
-      console.error(`cleanup ${c.name} failed:`, error instanceof Error ? error.message : error);
-    }
-  }
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-// Last resort when the process ends abruptly: no child server, no temp folder left behind.
-process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
-
-// ---------------------------------------------------------------- server
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface RunningServer {
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Start src/server/main.ts as a child process and wait for /api/health. */
-async function startServer(db: { url: string } | { dataDir: string }): Promise<RunningServer> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.KASANE_DATA_DIR;
-  Object.assign(env, {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ...('url' in db ? { DATABASE_URL: db.url } : { KASANE_DATA_DIR: db.dataDir }),
-    KASANE_PRESET: PRESET,
-    KASANE_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    KASANE_LOGIN_RATE_LIMIT: '100000',
-    KASANE_JOBS: 'off',
-    KASANE_LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const done = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-    if (!done) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    children.delete(child);
-  };
-  cleanups.push({ name: `server :${port}`, run: stop });
-
-  const probe = new HttpClient(port);
-  const deadline = Date.now() + 90_000;
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}:\n${output}`);
-      const res = await probe.request('GET', '/api/health').catch(() => null);
-      if (res?.status === 200) break;
-      if (Date.now() > deadline) throw new Error(`the server did not answer /api/health within 90 s:\n${output}`);
-      await sleep(100);
-    }
-  } finally {
-    probe.close();
-  }
-  return { port, stop };
-}
-
 // ---------------------------------------------------------------- one run
 
 function log(kind: string, message: string) {
@@ -323,16 +204,6 @@ function log(kind: string, message: string) {
 
 const ratio = (app: Stats, bare: Stats | null) => (bare && bare.p50 > 0 ? Math.round((app.p50 / bare.p50) * 10) / 10 : null);
 const sizeLabel = (population: number) => `${population / 1000}k`;
-
-/** Sign in over HTTP and keep the session cookie and CSRF token on the client. */
-async function signIn(client: HttpClient, user: { loginId: string; password: string }): Promise<string> {
-  const res = await client.expect('POST', '/api/v1/auth/login', 200, { loginId: user.loginId, password: user.password });
-  client.cookie = sessionCookie(res);
-  const session = JSON.parse((await client.expect('GET', '/api/v1/auth/session', 200)).body) as { authenticated: boolean; csrfToken?: string };
-  if (!session.authenticated || !session.csrfToken) throw new Error(`${user.loginId} is not fully signed in`);
-  client.csrfToken = session.csrfToken;
-  return decodeURIComponent(client.cookie.slice('kasane_session='.length));
-}
 
 function userContext(user: BenchUser, municipalityId: string): UserContext {
   return {
@@ -418,7 +289,7 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
       `${g.cases.cases} cases with ${g.cases.supportRecords} support records (cases part ${Math.round(g.cases.ms / 1000)} s), ${seed.agencies} agencies; starting the server`,
   );
 
-  const server = await startServer(serverDb);
+  const server = await startServer(serverDb, { preset: PRESET, adminPassword: ADMIN_PASSWORD });
   const staff = seed.staff[0]!;
   const client = new HttpClient(server.port, 1);
   const concurrent = new HttpClient(server.port, CONCURRENCY);
@@ -790,44 +661,6 @@ function growthOf(results: RunResult[]): Growth[] {
   return out;
 }
 
-/** Share of CPU time the whole machine spent busy over `ms` (before the bench starts: other work). */
-async function cpuBusyPercent(ms: number): Promise<number> {
-  const total = () =>
-    os.cpus().reduce(
-      (acc, c) => {
-        const t = c.times;
-        acc.busy += t.user + t.nice + t.sys + t.irq;
-        acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
-        return acc;
-      },
-      { busy: 0, all: 0 },
-    );
-  const a = total();
-  await sleep(ms);
-  const b = total();
-  return b.all > a.all ? Math.round(((b.busy - a.busy) / (b.all - a.all)) * 100) : 0;
-}
-
-function machineInfo() {
-  const cpus = os.cpus();
-  const pkg = (name: string) =>
-    (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  return {
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpus.length,
-    availableParallelism: os.availableParallelism(),
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node: process.version,
-    pglitePackage: pkg('@electric-sql/pglite'),
-    fastify: pkg('fastify'),
-    loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
-    loadAverageAtEnd: [] as number[],
-    /** CPU busy share during 2 s before the bench started. */
-    busyBeforeStartPct: 0,
-  };
-}
-
 const ms = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
 const count = (n: number) => n.toLocaleString('en');
 
@@ -1074,8 +907,7 @@ async function main(): Promise<number> {
       console.warn('[postgres] PostgreSQL binaries not found: skipped (its budgets are reported as not measured)');
     } else {
       console.log('[postgres] starting a throw-away PostgreSQL');
-      const server: PostgresServer = await startPostgres({ poolSize: 10 });
-      cleanups.push({ name: 'postgres', run: () => server.stop() });
+      const server: PostgresServer = await startThrowawayPostgres({ poolSize: 10 });
       for (const population of populations) {
         const url = await server.createDatabase(`kasane_${population}`);
         results.push(await benchRun('postgres', population, { url }, { url }));
