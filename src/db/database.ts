@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
@@ -11,6 +14,7 @@ import * as auditTruncateGuard from './migrations/20261123T1700_audit_truncate_g
 import * as searchIndexes from './migrations/20261124T0900_search_indexes.ts';
 import * as cases from './migrations/20261125T0900_cases.ts';
 import * as meetings from './migrations/20261126T0900_meetings.ts';
+import * as rateLimits from './migrations/20261202T0900_rate_limits.ts';
 
 export type Db = Kysely<Database>;
 
@@ -20,6 +24,26 @@ export interface DatabaseHandle {
   /** Where the data lives, for messages (data folder or URL without password). */
   location: string;
   close(): Promise<void>;
+}
+
+/**
+ * Bulk loading where the driver allows it: `COPY table (columns) FROM STDIN`
+ * (PostgreSQL text format) fed with already encoded chunks — src/demo/bulk.ts
+ * encodes rows. On PostgreSQL through a pool client (pg-copy-streams), on
+ * PGlite through its `/dev/blob` device while holding its single connection.
+ * Not part of any open transaction.
+ */
+export type CopyFrom = (table: string, columns: readonly string[], chunks: Iterable<string>) => Promise<void>;
+const copyLoaders = new WeakMap<Db, CopyFrom>();
+
+/** The bulk loader of a database opened by openDatabase (undefined for a transaction or another Kysely instance). */
+export function copyFromOf(db: Db): CopyFrom | undefined {
+  return copyLoaders.get(db);
+}
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return `copy ${ident(table)} (${columns.map(ident).join(', ')}) from ${source}`;
 }
 
 export interface DatabaseOptions {
@@ -47,6 +71,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       /* idle client errors are reported by the next query */
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    copyLoaders.set(db, async (table, columns, chunks) => {
+      const client = await pool.connect();
+      try {
+        await pipeline(Readable.from(chunks), client.query(copyFromStdin(copyStatement(table, columns, 'stdin'))));
+        client.release();
+      } catch (error) {
+        // A connection left in the middle of a COPY is not reused.
+        client.release(true);
+        throw error;
+      }
+    });
     return {
       db,
       kind: 'postgres',
@@ -66,6 +101,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // Through a Kysely connection so the COPY waits its turn for PGlite's single connection.
+  copyLoaders.set(db, (table, columns, chunks) =>
+    db.connection().execute(async () => {
+      await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([...chunks]) });
+    }),
+  );
   return { db, kind: 'pglite', location: dataDir, close: () => db.destroy() };
 }
 
@@ -76,6 +117,7 @@ const migrations: Record<string, Migration> = {
   '20261124T0900_search_indexes': searchIndexes,
   '20261125T0900_cases': cases,
   '20261126T0900_meetings': meetings,
+  '20261202T0900_rate_limits': rateLimits,
 };
 
 class StaticProvider implements MigrationProvider {

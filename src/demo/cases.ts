@@ -16,7 +16,8 @@ import {
 } from '../shared/cases.ts';
 import { warekiYear } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
-import { insertBatched, type Rng } from './generator.ts';
+import { bulkInsert } from './bulk.ts';
+import { type Rng } from './generator.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES } from './names.ts';
 
 /**
@@ -508,7 +509,7 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
     }
     coordinators.set(a.id, list);
   }
-  await insertBatched(db, 'users', newUsers, 200);
+  await bulkInsert(db, 'users', newUsers);
 
   // Records per case: proportional to how long the case has been worked on, times a heavy-tailed intensity.
   for (const c of sims) {
@@ -537,7 +538,7 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
   let analyzed = false;
   const flush = async () => {
     for (const [table, rows] of Object.entries(buffers)) {
-      await insertBatched(db, table, rows.splice(0), table === 'cases' || table === 'plan_versions' || table === 'assessments' ? 500 : 2000);
+      await bulkInsert(db, table, rows.splice(0));
     }
     // Statistics for the new tables once they hold rows: until then PostgreSQL checks each
     // foreign key (records → case) with a plan made for an empty table, a scan that grows with every case.

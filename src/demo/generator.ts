@@ -6,6 +6,7 @@ import { addBusinessDays } from '../shared/business-days.ts';
 import { newId } from '../shared/ids.ts';
 import { CHANNELS, RESPONSES } from '../shared/issues.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
+import { bulkInsert } from './bulk.ts';
 import { generateCases, type CaseGenerationResult } from './cases.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES, TOWNS } from './names.ts';
 
@@ -100,21 +101,6 @@ const AGE_BANDS: [number, number][] = [
   [5, 8], [15, 9], [25, 11], [35, 12], [45, 15], [55, 14], [65, 11], [75, 11], [85, 7], [95, 2],
 ];
 
-export async function insertBatched<T extends Record<string, unknown>>(
-  db: Db,
-  table: string,
-  rows: T[],
-  batch: number,
-  progress?: (done: number) => void,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += batch) {
-    const chunk = rows.slice(i, i + batch);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await db.insertInto(table as any).values(chunk as any).execute();
-    progress?.(Math.min(i + batch, rows.length));
-  }
-}
-
 export async function generateDemoData(db: Db, options: GenerateOptions): Promise<GenerateResult> {
   const r = rng(options.seed);
   const now = options.now ?? new Date();
@@ -158,7 +144,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       updated_at: now,
     });
   }
-  await insertBatched(db, 'users', newUsers, 200);
+  await bulkInsert(db, 'users', newUsers);
 
   // People, grouped into households as they are made.
   const persons: Record<string, unknown>[] = [];
@@ -271,9 +257,9 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const keptMembers = members.filter((m) => kept.has(m.person_id as string));
   personFacts.length = persons.length;
 
-  await insertBatched(db, 'persons', persons, 1000, (d) => progress('persons', d, persons.length));
-  await insertBatched(db, 'households', households, 1000, (d) => progress('households', d, households.length));
-  await insertBatched(db, 'household_members', keptMembers, 1000, (d) => progress('household members', d, keptMembers.length));
+  await bulkInsert(db, 'persons', persons, { progress: (d) => progress('persons', d, persons.length) });
+  await bulkInsert(db, 'households', households, { progress: (d) => progress('households', d, households.length) });
+  await bulkInsert(db, 'household_members', keptMembers, { progress: (d) => progress('household members', d, keptMembers.length) });
 
   // Consultations, consents and referrals.
   const total = Math.round(options.population * (options.consultationsPerPerson ?? 2.5));
@@ -283,10 +269,10 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const events: Record<string, unknown>[] = [];
   const consentedPeople = new Set<string>();
   const flush = async () => {
-    await insertBatched(db, 'consultations', consultations.splice(0), 1000);
-    await insertBatched(db, 'consents', consents.splice(0), 1000);
-    await insertBatched(db, 'referrals', referrals.splice(0), 1000);
-    await insertBatched(db, 'referral_events', events.splice(0), 2000);
+    await bulkInsert(db, 'consultations', consultations.splice(0));
+    await bulkInsert(db, 'consents', consents.splice(0));
+    await bulkInsert(db, 'referrals', referrals.splice(0));
+    await bulkInsert(db, 'referral_events', events.splice(0));
   };
   let made = { consultations: 0, consents: 0, referrals: 0 };
   for (let i = 0; i < total; i++) {
@@ -406,7 +392,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       );
       made.referrals += 1;
     }
-    if (consultations.length >= 5000) {
+    if (consultations.length >= 20_000) {
       await flush();
       progress('consultations', i + 1, total);
     }
