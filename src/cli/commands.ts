@@ -9,6 +9,8 @@ import { isUuid } from '../shared/ids.ts';
 import { AppError } from '../server/errors.ts';
 import { createUser, resetPassword, unlockUser } from '../users/service.ts';
 import { generateDemoData } from '../demo/generator.ts';
+import { demoLoad, formatDemoLoad } from '../demo/load.ts';
+import { loadConfig } from '../config.ts';
 
 /**
  * Administrator commands (npm run kasane -- <command>). They take a
@@ -44,6 +46,8 @@ Usage: npm run kasane -- <command> [options]
                                        add fictional, deterministic demo data (people, households,
                                        consultations, consents, referrals, 多機関協働 cases with plans
                                        and support records); default 5000 people, 5 years, one case per 10 people
+  demo load [--population N]           try kasane in five minutes: the fictional デモ市 with 5000 people
+                                       and one account per role (passwords printed); run again for new passwords
   migrate                              bring the database schema up to date
   audit verify                         check the audit log hash chain; exits 1 and names the first bad row
 
@@ -223,6 +227,25 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
           `${municipality.name}: ${r.persons} people, ${r.households} households, ${r.consultations} consultations, ${r.consents} consents, ${r.referrals} referrals, ${r.users} staff accounts added in ${((Date.now() - started) / 1000).toFixed(1)} s (fictional data)`,
           `cases: ${r.cases.cases} cases with ${r.cases.supportRecords} support records, ${r.cases.plans} plans, ${r.cases.assessments} assessments, ${r.cases.infoRequests} information requests, ${r.cases.coordinators} coordinator accounts in ${(r.cases.ms / 1000).toFixed(1)} s`,
         );
+        break;
+      }
+      case 'demo load': {
+        const v = p.options.get('population');
+        const population = v === undefined ? undefined : v === true ? Number.NaN : Number(v);
+        if (population !== undefined && (!Number.isInteger(population) || population < 1 || population > 200_000)) {
+          throw new CliError('--population must be a whole number from 1 to 200000');
+        }
+        const r = await demoLoad(db, {
+          ...(population === undefined ? {} : { population }),
+          ...(process.stderr.isTTY
+            ? {
+                onProgress: (stage: string, done: number, total: number) => {
+                  if (done >= total) process.stderr.write(`${stage}: ${total}\n`);
+                },
+              }
+            : {}),
+        });
+        out.push(...formatDemoLoad(r, loadConfig().port));
         break;
       }
       case 'migrate': {
