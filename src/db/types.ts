@@ -158,6 +158,13 @@ export interface JobRunTable {
   last_run_at: Timestamp;
 }
 
+/** Shared rate-limit windows (src/server/rate-limit-store.ts). */
+export interface RateLimitTable {
+  key: string;
+  hits: number;
+  expires_at: Timestamp;
+}
+
 export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabase {
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
@@ -170,6 +177,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   audit_anchors: AuditAnchorTable;
   audit_events: AuditEventTable;
   job_runs: JobRunTable;
+  rate_limits: RateLimitTable;
 }
 
 export type Municipality = Selectable<MunicipalityTable>;

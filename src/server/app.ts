@@ -23,6 +23,7 @@ import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
 import { AppError } from './errors.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
 
 declare module 'fastify' {
@@ -76,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: { maxAge: 31536000, includeSubDomains: true },
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Counted in the database: several processes behind a load balancer share the counts.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(options.db) });
 
   // Scanned consent forms are sent as the raw file (checked by content, not by this header).
   app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 6 * 1024 * 1024 }, (_req, body, done) => done(null, body));

@@ -4,6 +4,7 @@ import { purgeAudit } from '../access/audit.ts';
 import { purgeExpiredSessions } from '../auth/sessions.ts';
 import { raiseOverdueReferralAlerts } from '../referrals/service.ts';
 import { readSettings } from '../municipalities/settings.ts';
+import { purgeRateLimits } from './rate-limit-store.ts';
 
 /**
  * Background jobs. Several server processes may share one PostgreSQL, so
@@ -59,6 +60,14 @@ const JOBS: Job[] = [
       await sql`vacuum analyze`.execute(db);
     },
   },
+  {
+    // Appended last: a job's advisory lock id is its index in this list.
+    name: 'rate_limits.purge',
+    everyMs: 10 * 60_000,
+    run: async (db) => {
+      await purgeRateLimits(db);
+    },
+  },
 ];
 
 const LOCK_BASE = 7301100;
@@ -87,14 +96,21 @@ export async function runIfDue(db: Db, job: Job, now = new Date()): Promise<bool
   return claimed;
 }
 
-export function startJobs(db: Db, kind: 'pglite' | 'postgres', onError: (error: unknown) => void): () => void {
+export interface JobEvents {
+  /** A job ran in this process (one line in the log per run, so runs can be counted across processes). */
+  onRun?: (job: string, ms: number) => void;
+  onError: (error: unknown, job: string) => void;
+}
+
+export function startJobs(db: Db, kind: 'pglite' | 'postgres', events: JobEvents): () => void {
   const tick = async () => {
     for (const job of JOBS) {
       if (job.only && job.only !== kind) continue;
+      const started = Date.now();
       try {
-        await runIfDue(db, job);
+        if (await runIfDue(db, job)) events.onRun?.(job.name, Date.now() - started);
       } catch (error) {
-        onError(error);
+        events.onError(error, job.name);
       }
     }
   };

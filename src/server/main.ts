@@ -36,7 +36,12 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (handle.kind === 'pglite') writeBridgeFile(config.dataDir, { pid: process.pid, port, token });
 
-  const stopJobs = config.jobs ? startJobs(handle.db, handle.kind, (error) => app.log.error({ err: error }, 'background job failed')) : () => {};
+  const stopJobs = config.jobs
+    ? startJobs(handle.db, handle.kind, {
+        onRun: (job, ms) => app.log.info({ job, ms }, 'background job ran'),
+        onError: (error, job) => app.log.error({ err: error, job }, 'background job failed'),
+      })
+    : () => {};
 
   const where = handle.kind === 'pglite' ? `embedded database in ${handle.location}` : `PostgreSQL ${handle.location}`;
   console.log(`\nkasane is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (${where})`);
