@@ -510,3 +510,188 @@ async function casesSeed(db: Db, municipalityId: string): Promise<CasesSeed> {
     ),
   };
 }
+
+// ---------------------------------------------------------------- load test users
+
+/** What a load-test user does most: 窓口 intake, a coordinator's cases, an agency's part on case teams. */
+export type LoadUserKind = 'clerk' | 'coordinator' | 'agency';
+
+/** A user of the load test (bench/load.ts) with candidates it should be able to open. */
+export interface LoadUser extends StaffUser {
+  kind: LoadUserKind;
+  userId: string;
+  agencyId: string;
+  /** People it should see: registered by its agency, or the 本人 of its cases. */
+  personIds: string[];
+  /** Cases it should see (named on them, or its agency is on the team), open ones first. */
+  caseIds: string[];
+  /** Open cases among caseIds (record entry). */
+  openCaseIds: string[];
+}
+
+/**
+ * Users for the load test, run after seedDatabase and before the server
+ * starts: `count` signed-in-able users spread over the roles and agencies of
+ * the generated data — half window clerks (new accounts at the windows that
+ * registered people, round robin), a fifth the generator's coordinators
+ * named on cases (their password is set), the rest new agency staff at the
+ * agencies on case teams. All share `password`, hashed once.
+ */
+export async function seedLoadUsers(
+  where: DatabaseOptions,
+  options: { count: number; password?: string; perUser?: number },
+): Promise<LoadUser[]> {
+  const password = options.password ?? STAFF_PASSWORD;
+  const perUser = options.perUser ?? 12;
+  const handle = await openDatabase(where);
+  try {
+    const db = handle.db;
+    const admin = await db.selectFrom('users').select('municipality_id').where('login_id', '=', 'admin').executeTakeFirstOrThrow();
+    const mid = admin.municipality_id;
+    const hash = await hashPassword(password);
+    const out: LoadUser[] = [];
+    const nCoordinators = Math.round(options.count / 5);
+    const nClerks = Math.round(options.count / 2);
+    const nAgency = options.count - nCoordinators - nClerks;
+
+    const casesOf = async (filter: { userId: string } | { agencyId: string }) => {
+      let q = db
+        .selectFrom('cases as k')
+        .innerJoin('case_members as m', (j) => j.onRef('m.municipality_id', '=', 'k.municipality_id').onRef('m.case_id', '=', 'k.id'))
+        .leftJoin('case_persons as kp', (j) =>
+          j.onRef('kp.municipality_id', '=', 'k.municipality_id').onRef('kp.case_id', '=', 'k.id').on('kp.is_primary', '=', true),
+        )
+        .select(['k.id', 'k.status', 'kp.person_id'])
+        .where('k.municipality_id', '=', mid)
+        .where('m.removed_at', 'is', null);
+      q = 'userId' in filter ? q.where('m.user_id', '=', filter.userId) : q.where('m.agency_id', '=', filter.agencyId).where('m.user_id', 'is', null);
+      const rows = await q.orderBy(sql`md5(k.id::text)`).limit(perUser * 4).execute();
+      const open = rows.filter((r) => r.status !== 'closed' && r.status !== 'suspended');
+      const ordered = [...open, ...rows.filter((r) => !open.includes(r))].slice(0, perUser);
+      return {
+        caseIds: ordered.map((r) => r.id),
+        openCaseIds: open.slice(0, perUser).map((r) => r.id),
+        personIds: ordered.flatMap((r) => (r.person_id ? [r.person_id] : [])),
+      };
+    };
+    const registeredBy = async (agencyId: string, limit: number) =>
+      (
+        await db
+          .selectFrom('persons')
+          .select('id')
+          .where('municipality_id', '=', mid)
+          .where('registered_by_agency_id', '=', agencyId)
+          .orderBy(sql`md5(id::text)`)
+          .limit(limit)
+          .execute()
+      ).map((r) => r.id);
+    const insertUser = async (loginId: string, name: string, role: Role, agencyId: string) => {
+      const id = newId();
+      await db
+        .insertInto('users')
+        .values({
+          municipality_id: mid,
+          id,
+          login_id: loginId,
+          name,
+          role,
+          agency_id: agencyId,
+          password_hash: hash,
+          must_change_password: false,
+          locked_at: null,
+          totp_secret: null,
+          totp_last_step: null,
+          last_login_at: null,
+          updated_at: new Date(),
+        })
+        .execute();
+      return id;
+    };
+
+    // Coordinators named on the most cases.
+    const coordinators = await db
+      .selectFrom('case_members as m')
+      .innerJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'm.municipality_id').onRef('u.id', '=', 'm.user_id'))
+      .select(['u.id', 'u.login_id', 'u.agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('m.municipality_id', '=', mid)
+      .where('m.removed_at', 'is', null)
+      .where('u.role', '=', 'coordinator')
+      .where('u.active', '=', true)
+      .groupBy(['u.id', 'u.login_id', 'u.agency_id'])
+      .orderBy('n', 'desc')
+      .orderBy('u.id')
+      .limit(nCoordinators)
+      .execute();
+    for (const c of coordinators) {
+      await db
+        .updateTable('users')
+        .set({ password_hash: hash, must_change_password: false })
+        .where('municipality_id', '=', mid)
+        .where('id', '=', c.id)
+        .execute();
+      const cases = await casesOf({ userId: c.id });
+      out.push({ kind: 'coordinator', loginId: c.login_id, password, role: 'coordinator', userId: c.id, agencyId: c.agency_id, ...cases });
+    }
+
+    // Window clerks, round robin over the windows that registered people (busiest first).
+    const windows = await db
+      .selectFrom('persons')
+      .select(['registered_by_agency_id as agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('municipality_id', '=', mid)
+      .groupBy('registered_by_agency_id')
+      .orderBy('n', 'desc')
+      .orderBy('registered_by_agency_id')
+      .execute();
+    const windowPeople = new Map<string, string[]>();
+    for (let i = 0; i < nClerks + (nCoordinators - coordinators.length); i++) {
+      const agencyId = windows[i % windows.length]!.agency_id;
+      if (!windowPeople.has(agencyId)) windowPeople.set(agencyId, await registeredBy(agencyId, perUser * 4));
+      const people = windowPeople.get(agencyId)!;
+      const loginId = `load.madoguchi.${String(i + 1).padStart(3, '0')}`;
+      const userId = await insertUser(loginId, `負荷 窓口${i + 1}`, 'intake_clerk', agencyId);
+      const start = (i * perUser) % Math.max(1, people.length);
+      const personIds = [...people.slice(start), ...people.slice(0, start)].slice(0, perUser);
+      out.push({ kind: 'clerk', loginId, password, role: 'intake_clerk', userId, agencyId, personIds, caseIds: [], openCaseIds: [] });
+    }
+
+    // Agency staff at the agencies on the most case teams (not the coordination agencies).
+    const teams = await db
+      .selectFrom('case_members as m')
+      .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 'm.municipality_id').onRef('a.id', '=', 'm.agency_id'))
+      .select(['m.agency_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('m.municipality_id', '=', mid)
+      .where('m.user_id', 'is', null)
+      .where('m.removed_at', 'is', null)
+      .where('m.role', '<>', 'lead')
+      .where('a.active', '=', true)
+      .groupBy('m.agency_id')
+      .orderBy('n', 'desc')
+      .orderBy('m.agency_id')
+      .execute();
+    for (let i = 0; i < nAgency; i++) {
+      const agencyId = teams[i % teams.length]!.agency_id;
+      const loginId = `load.kikan.${String(i + 1).padStart(3, '0')}`;
+      const userId = await insertUser(loginId, `負荷 機関${i + 1}`, 'agency_staff', agencyId);
+      const cases = await casesOf({ agencyId });
+      const rotate = <T>(list: T[]) => {
+        const s = (Math.floor(i / teams.length) * 3) % Math.max(1, list.length);
+        return [...list.slice(s), ...list.slice(0, s)];
+      };
+      out.push({
+        kind: 'agency',
+        loginId,
+        password,
+        role: 'agency_staff',
+        userId,
+        agencyId,
+        caseIds: rotate(cases.caseIds),
+        openCaseIds: rotate(cases.openCaseIds),
+        personIds: cases.personIds.length ? cases.personIds : await registeredBy(agencyId, perUser),
+      });
+    }
+    await sql`analyze users`.execute(db);
+    return out;
+  } finally {
+    await handle.close();
+  }
+}
