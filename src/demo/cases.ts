@@ -14,10 +14,10 @@ import {
   type PlanStatus,
   type RecordKind,
 } from '../shared/cases.ts';
-import { warekiYear } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import { bulkInsert } from './bulk.ts';
 import { type Rng } from './generator.ts';
+import { meetingAtOrAfter, meetingName, planMeetings, writeMeetingShells, type MeetingCaseFacts, type MeetingPlan } from './meetings.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES } from './names.ts';
 
 /**
@@ -70,19 +70,14 @@ export interface CaseGenerationResult {
 }
 
 const DAY = 86_400_000;
+/** Open cases a coordinator or case worker is named on, on average. */
+const CASELOAD = 40;
 const HOUR = 3_600_000;
 const JST = 9 * HOUR;
 
 /** The JST calendar date of an instant. */
 const jstDate = (ms: number) => new Date(ms + JST).toISOString().slice(0, 10);
 
-/** 令和7年度 第3回 重層的支援会議 — the monthly meeting of the 年度 that holds `ms`. */
-function meetingName(ms: number): string {
-  const date = jstDate(ms);
-  const fy = caseFiscalYear(date);
-  const month = Number(date.slice(5, 7));
-  return `${warekiYear(`${fy}-12-31`)}度 第${((month + 8) % 12) + 1}回 重層的支援会議`;
-}
 
 type Field = '高齢' | '障がい' | '子ども' | '生活困窮' | 'その他';
 
@@ -179,6 +174,7 @@ interface Transition {
 }
 
 interface PlanSim {
+  id: string;
   no: number;
   draftAt: number;
   status: PlanStatus;
@@ -219,7 +215,12 @@ interface CaseSim {
   others: string[];
   householdId: string | null;
   needs: Field[];
-  team: { agencyId: string; role: 'lead' | 'cooperating' | 'informing'; addedAt: number }[];
+  /** Team agencies; `named` ones also have a staff member of theirs on the team (case_members with user). */
+  team: { agencyId: string; role: 'lead' | 'cooperating' | 'informing'; addedAt: number; named: boolean }[];
+  /** The coordinator of the lead agency named on the case (主担当), a second one (副担当), named staff per agency. */
+  coordinator: string;
+  second: string | null;
+  staff: Map<string, string>;
   status: CaseStatus;
   transitions: Transition[];
   assessments: number[];
@@ -233,7 +234,13 @@ interface CaseSim {
   records: number;
 }
 
-export async function generateCases(db: Db, options: CaseGenerationOptions): Promise<CaseGenerationResult> {
+/** The cases' numbers, and the meetings planned with them (loaded by writeMeetingDetails once the cases are in). */
+export interface CaseGeneration {
+  result: CaseGenerationResult;
+  meetings: MeetingPlan | null;
+}
+
+export async function generateCases(db: Db, options: CaseGenerationOptions): Promise<CaseGeneration> {
   const started = performance.now();
   const { r, nextId } = options;
   const mid = options.municipalityId;
@@ -242,7 +249,7 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
   const progress = options.onProgress ?? (() => {});
   const perCase = options.recordsPerCase ?? 50;
   const empty: CaseGenerationResult = { cases: 0, supportRecords: 0, plans: 0, assessments: 0, infoRequests: 0, consents: 0, coordinators: 0, ms: 0 };
-  if (options.cases <= 0 || options.people.length === 0) return empty;
+  if (options.cases <= 0 || options.people.length === 0) return { result: empty, meetings: null };
 
   const agencies: Agency[] = await db
     .selectFrom('agencies')
@@ -394,6 +401,9 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
       plans: [],
       closure: null,
       activityEnd: now,
+      coordinator: '',
+      second: null,
+      staff: new Map(),
       followUpRecords: 0,
       weight: 0,
       records: 0,
@@ -455,10 +465,10 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
 
   // Team: the 主担当 coordination agency, the window the case came from, agencies by the household's fields.
   for (const c of sims) {
-    c.team.push({ agencyId: c.lead, role: 'lead', addedAt: c.openedAt });
+    c.team.push({ agencyId: c.lead, role: 'lead', addedAt: c.openedAt, named: true });
     const size = r.weighted([[2, 25], [3, 35], [4, 25], [5, 15]] as const);
     if (!leadIds.has(c.sourceAgency) && agencyName.has(c.sourceAgency) && r.chance(0.75)) {
-      c.team.push({ agencyId: c.sourceAgency, role: 'cooperating', addedAt: c.openedAt });
+      c.team.push({ agencyId: c.sourceAgency, role: 'cooperating', addedAt: c.openedAt, named: r.chance(0.5) });
     }
     const weights = teamCandidates.map((a) => {
       const overlap = a.fields.filter((f) => c.needs.includes(f as Field)).length;
@@ -468,22 +478,32 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
       const id = r.weighted(weights);
       if (c.team.some((m) => m.agencyId === id)) continue;
       const addedAt = Math.min(c.activityEnd, c.openedAt + r.int(0, 40) * DAY + r.int(1, 8) * HOUR);
-      c.team.push({ agencyId: id, role: r.chance(0.6) ? 'cooperating' : 'informing', addedAt });
+      const role = r.chance(0.6) ? 'cooperating' : 'informing';
+      c.team.push({ agencyId: id, role, addedAt, named: role === 'cooperating' && r.chance(0.5) });
     }
   }
 
-  // Coordinators: enough accounts at each coordination agency for their cases (one per ~200), some busier than others.
-  const perLead = new Map<string, number>();
-  for (const c of sims) perLead.set(c.lead, (perLead.get(c.lead) ?? 0) + 1);
-  const coordinators = new Map<string, string[]>();
+  // Staff in proportion to the work, so caseloads stay realistic at any size: a coordinator of a lead
+  // agency, or a case worker of another agency, is named on about CASELOAD open cases (an evenly shared
+  // rotation), every case names a coordinator of its lead agency, and the 事務局 has its secretariat accounts.
+  const isOpen = (c: CaseSim) => c.status !== 'closed' && c.status !== 'suspended';
+  const openPerAgency = new Map<string, number>();
+  const namedAgencies = new Set<string>();
+  for (const c of sims) {
+    for (const m of c.team) {
+      if (!m.named) continue;
+      namedAgencies.add(m.agencyId);
+      if (isOpen(c)) openPerAgency.set(m.agencyId, (openPerAgency.get(m.agencyId) ?? 0) + 1);
+    }
+  }
   const newUsers: Record<string, unknown>[] = [];
   const existingLogins = new Map(users.map((u) => [u.login_id, u.id]));
   let unusable: string | null = null;
-  for (const a of leads) {
-    const list = users.filter((u) => u.agency_id === a.id && u.role === 'coordinator').map((u) => u.id);
-    const wanted = Math.max(2, Math.ceil((perLead.get(a.id) ?? 0) / 200));
+  /** The accounts of an agency with a role, topped up to `wanted` with made-up people. */
+  const accounts = async (agencyId: string, role: string, wanted: number, login: (i: number) => string) => {
+    const list = users.filter((u) => u.agency_id === agencyId && u.role === role).map((u) => u.id);
     for (let i = 1; list.length < wanted; i++) {
-      const loginId = `demo-coordinator-${options.seed}-${mid.slice(-6)}-${leads.indexOf(a) + 1}-${i}`;
+      const loginId = login(i);
       const existing = existingLogins.get(loginId);
       if (existing) {
         if (!list.includes(existing)) list.push(existing);
@@ -499,17 +519,83 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
         id,
         login_id: loginId,
         name,
-        role: 'coordinator',
-        agency_id: a.id,
+        role,
+        agency_id: agencyId,
         // Nobody knows this password: reset it to use the account.
         password_hash: unusable,
         must_change_password: true,
         updated_at: options.now,
       });
     }
-    coordinators.set(a.id, list);
+    return list;
+  };
+  const tag = `${options.seed}-${mid.slice(-6)}`;
+  const caseStaff = new Map<string, string[]>();
+  for (const a of leads) {
+    const wanted = Math.max(2, Math.ceil((openPerAgency.get(a.id) ?? 0) / CASELOAD));
+    caseStaff.set(a.id, await accounts(a.id, 'coordinator', wanted, (i) => `demo-coordinator-${tag}-${leads.indexOf(a) + 1}-${i}`));
+  }
+  for (const [k, a] of agencies.entries()) {
+    if (leadIds.has(a.id) || !namedAgencies.has(a.id)) continue;
+    const wanted = Math.max(1, Math.ceil((openPerAgency.get(a.id) ?? 0) / CASELOAD));
+    caseStaff.set(a.id, await accounts(a.id, 'agency_staff', wanted, (i) => `demo-worker-${tag}-${k + 1}-${i}`));
+  }
+  const secretariatAgency = agencies.find((a) => a.is_secretariat) ?? leads[0]!;
+  const secretariat = await accounts(secretariatAgency.id, 'secretariat', 2, (i) => `demo-secretariat-${tag}-${i}`);
+
+  // Named staff in rotation: open and finished cases each shared evenly among the agency's accounts.
+  const turns = new Map<string, number>();
+  const nextOf = (agencyId: string, open: boolean) => {
+    const list = caseStaff.get(agencyId)!;
+    const key = `${agencyId}|${open}`;
+    const turn = turns.get(key) ?? 0;
+    turns.set(key, turn + 1);
+    return list[turn % list.length]!;
+  };
+  for (const c of sims) {
+    const open = isOpen(c);
+    const list = caseStaff.get(c.lead)!;
+    c.coordinator = nextOf(c.lead, open);
+    c.second = list.length > 1 && r.chance(0.25) ? list[(list.indexOf(c.coordinator) + 1) % list.length]! : null;
+    for (const m of c.team) if (m.named && m.agencyId !== c.lead) c.staff.set(m.agencyId, nextOf(m.agencyId, open));
   }
   await bulkInsert(db, 'users', newUsers);
+
+  // Meetings: planned now, so plans and closures point to the meeting that decided them.
+  for (const c of sims) for (const p of c.plans) p.id = nextId(new Date(p.draftAt));
+  const staffOf = new Map<string, string[]>();
+  for (const u of users) staffOf.set(u.agency_id, [...(staffOf.get(u.agency_id) ?? []), u.id]);
+  for (const u of newUsers) staffOf.set(u.agency_id as string, [...(staffOf.get(u.agency_id as string) ?? []), u.id as string]);
+  const facts: MeetingCaseFacts[] = sims.map((c) => ({
+    caseId: c.id,
+    label: `${formatCaseNo(c.fiscalYear, c.seq)} ${caseTitle(c)}`,
+    lead: c.lead,
+    coordinator: c.coordinator,
+    persons: [c.primary.id, ...c.others],
+    team: c.team.map((m) => ({
+      agencyId: m.agencyId,
+      userId: m.agencyId === c.lead ? c.coordinator : (c.staff.get(m.agencyId) ?? agencyStaff.get(m.agencyId) ?? null),
+      addedAt: m.addedAt,
+    })),
+    approvals: c.plans
+      .filter((p) => p.approvedAt !== null)
+      .map((p) => ({ planId: p.id, planNo: p.no, version: p.versions.filter((v) => v <= p.approvedAt!).length, at: p.approvedAt! })),
+    closures: c.transitions.flatMap((t, i) => (t.closure ? [{ at: t.closure.closedAt, seq: i + 1, reason: t.closure.reason }] : [])),
+  }));
+  const meetings = planMeetings({
+    municipalityId: mid,
+    r,
+    nextId,
+    start: startMs,
+    now,
+    bodies: await db.selectFrom('meeting_bodies').select(['id', 'kind', 'convener']).where('municipality_id', '=', mid).orderBy('id').execute(),
+    secretariat: { agencyId: secretariatAgency.id, users: secretariat },
+    staffOf,
+    agencyName,
+    otherPeople: options.people.filter((p) => !used.has(p.id)).slice(0, 5000),
+    cases: facts,
+  });
+  await writeMeetingShells(db, meetings);
 
   // Records per case: proportional to how long the case has been worked on, times a heavy-tailed intensity.
   for (const c of sims) {
@@ -548,16 +634,14 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
     }
   };
 
-  const coordinatorWeights = new Map([...coordinators].map(([a, list]) => [a, list.map((id, j) => [id, 1 / Math.sqrt(j + 1)] as const)]));
   let done = 0;
   for (const c of sims) {
-    const coordinator = r.weighted(coordinatorWeights.get(c.lead)!);
-    const second = r.chance(0.25) ? r.weighted(coordinatorWeights.get(c.lead)!) : null;
     const rows = caseRows(r, nextId, c, {
       mid,
       now,
-      coordinator,
-      second: second === coordinator ? null : second,
+      coordinator: c.coordinator,
+      second: c.second,
+      meetings,
       agencyStaff,
       agencyName,
       userName,
@@ -584,7 +668,11 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
       .execute();
   }
   result.ms = Math.round(performance.now() - started);
-  return result;
+  return { result, meetings };
+}
+
+function caseTitle(c: CaseSim): string {
+  return `${c.primary.name}さん${c.others.length ? 'の世帯' : ''}`;
 }
 
 /** Standard normal deviate (Box–Muller) from the stream. */
@@ -636,6 +724,7 @@ function simulate(r: Rng, c: CaseSim, now: number): void {
       const draftAt = pending ? t : later(t, 1, 10);
       if (draftAt > now) break;
       const p: PlanSim = pending ?? {
+        id: '',
         no: c.plans.length + 1,
         draftAt,
         status: 'draft',
@@ -648,7 +737,8 @@ function simulate(r: Rng, c: CaseSim, now: number): void {
         events: [{ status: 'draft', at: draftAt, note: null }],
       };
       if (!pending) c.plans.push(p);
-      const meetingAt = later(draftAt, 7, 35);
+      // Approved at the next monthly 重層的支援会議.
+      const meetingAt = meetingAtOrAfter(later(draftAt, 7, 35));
       const revisedAt = later(draftAt, 2, 6);
       if (r.chance(0.4) && revisedAt < Math.min(meetingAt, now)) p.versions.push(revisedAt);
       const reviewDays = r.pick([90, 180, 180]);
@@ -699,8 +789,12 @@ function simulate(r: Rng, c: CaseSim, now: number): void {
       if (at > now) break;
       cycles += 1;
       const roll = r.next();
-      if (roll < 0.64 || cycles >= 3) close(r, c, at, step);
-      else if (roll < 0.97) {
+      if (roll < 0.64 || cycles >= 3) {
+        // Closed by the next monthly 重層的支援会議.
+        const closeAt = meetingAtOrAfter(at);
+        if (closeAt > now) break;
+        close(r, c, closeAt, step);
+      } else if (roll < 0.97) {
         step('planning', at, '評価の結果、目標を見直して支援を続ける');
         if (c.assessments.length < 3 && r.chance(0.5)) c.assessments.push(later(at, 0, 5));
       } else suspend(at);
@@ -729,7 +823,7 @@ function close(
   step: (to: CaseStatus, at: number, reason: string, meeting: { ref: string; date: string } | null, closure: Closure | null) => void,
 ) {
   const reason = r.weighted(CLOSURE_REASONS.map((x, i) => [x, [45, 20, 8, 5, 7, 8, 7][i]!] as const));
-  const meetingAt = at - r.int(0, 7) * DAY;
+  const meetingAt = at;
   const follow = !CLOSURE_WITHOUT_FOLLOW_UP.includes(reason);
   const [frequency, days] = r.pick([['月1回の電話', 30], ['2か月に1回の訪問', 60], ['3か月に1回の連絡', 90]] as const);
   const closure: Closure = {
@@ -750,12 +844,13 @@ function close(
 }
 
 /** A closure as the transition API stores it in the transition's details. */
-function closureDetails(c: Closure) {
+function closureDetails(c: Closure, meeting: { meetingId: string; ref: string } | null) {
   return {
     reason: c.reason,
     note: c.note,
-    meetingRef: c.meetingRef,
+    meetingRef: meeting?.ref ?? c.meetingRef,
     meetingDate: c.meetingDate,
+    meetingId: meeting?.meetingId ?? null,
     followUpAgencyId: c.followUpAgencyId,
     followUpFrequency: c.followUpFrequency,
     followUpIntervalDays: c.followUpIntervalDays,
@@ -772,6 +867,7 @@ interface RowContext {
   userName: Map<string, string>;
   fallbackName: (agencyId: string) => string;
   consent: Map<string, { version: number; coversAll: boolean; on: string }>;
+  meetings: MeetingPlan;
 }
 
 /** Every row of one case. */
@@ -858,9 +954,9 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
   if (x.second) member(lead, x.second, 'cooperating', c.openedAt, '副担当');
   for (const m of others) {
     member(m.agencyId, null, m.role, m.addedAt, m.role === 'informing' ? '必要に応じて情報を提供' : r.pick(['定期的な訪問', '制度の申請支援', '見守り', '家計の相談']));
-    const staff = x.agencyStaff.get(m.agencyId);
-    if (staff && m.role === 'cooperating' && r.chance(0.5)) {
-      member(m.agencyId, staff, 'cooperating', m.addedAt, null);
+    const staff = c.staff.get(m.agencyId);
+    if (staff) {
+      member(m.agencyId, staff, m.role, m.addedAt, null);
       named.set(m.agencyId, staff);
     }
   }
@@ -871,7 +967,15 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
   // Closure: who keeps the connection (伴走) is a team agency, a 協力 one when there is one.
   const followUp = (others.find((m) => m.role === 'cooperating') ?? others[0])?.agencyId ?? lead;
   for (const t of c.transitions) if (t.closure && t.closure.followUpAgencyId === '') t.closure.followUpAgencyId = followUp;
-  c.transitions.forEach((t, i) =>
+  // The deciding meeting of a closure, and of the plan approval that started the support.
+  const decidedBy = (t: Transition, seq: number) => {
+    if (t.closure) return x.meetings.closure.get(`${c.id}|${seq}`) ?? null;
+    if (t.to !== 'active' || !t.meetingRef) return null;
+    const p = c.plans.find((q) => q.approvedAt !== null && q.approvalRef === t.meetingRef && jstDate(q.approvedAt) === t.meetingDate);
+    return p ? (x.meetings.approval.get(p.id) ?? null) : null;
+  };
+  c.transitions.forEach((t, i) => {
+    const meeting = decidedBy(t, i + 1);
     rows.case_transitions.push({
       municipality_id: mid,
       case_id: c.id,
@@ -880,14 +984,14 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
       to_status: t.to,
       effective_on: jstDate(t.at),
       reason: t.reason,
-      meeting_ref: t.meetingRef,
+      meeting_ref: meeting?.ref ?? t.meetingRef,
       meeting_date: t.meetingDate,
-      details: t.closure ? JSON.stringify({ closure: closureDetails(t.closure) }) : null,
+      details: t.closure ? JSON.stringify({ closure: closureDetails(t.closure, meeting) }) : null,
       by_user_id: x.coordinator,
       by_agency_id: lead,
       at: at(t.at),
-    }),
-  );
+    });
+  });
 
   const closure = c.closure;
 
@@ -926,7 +1030,8 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
   // Plans, their versions and events.
   const need = NEEDS[c.needs[0]!];
   for (const p of c.plans) {
-    const planId = nextId(at(p.draftAt));
+    const planId = p.id;
+    const approval = x.meetings.approval.get(p.id) ?? null;
     const goals = need.shortGoals.slice(0, r.int(2, need.shortGoals.length)).map((text, i) => ({ key: `g${i + 1}`, text }));
     const teamAgencies = c.team.map((m) => m.agencyId);
     const actions = need.actions.slice(0, r.int(2, need.actions.length)).map((content, i) => {
@@ -943,8 +1048,8 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
       current_version: p.versions.length,
       next_review_on: p.nextReviewOn,
       approved_on: p.approvedAt ? jstDate(p.approvedAt) : null,
-      approval_ref: p.approvalRef,
-      approval_meeting_id: null,
+      approval_ref: approval?.ref ?? p.approvalRef,
+      approval_meeting_id: approval?.meetingId ?? null,
       approved_by_user_id: p.approvedAt ? x.coordinator : null,
       started_on: p.activeAt ? jstDate(p.activeAt) : null,
       evaluation: p.evaluatedAt
@@ -984,7 +1089,7 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
       }),
     );
     p.events.forEach((e, i) =>
-      rows.plan_events.push({ municipality_id: mid, plan_id: planId, seq: i + 1, status: e.status, at: at(e.at), by_user_id: x.coordinator, by_agency_id: lead, note: e.note }),
+      rows.plan_events.push({ municipality_id: mid, plan_id: planId, seq: i + 1, status: e.status, at: at(e.at), by_user_id: x.coordinator, by_agency_id: lead, note: e.status === 'approved' && approval ? approval.ref : e.note }),
     );
   }
 
@@ -1096,13 +1201,15 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
   }
 
   const last = c.transitions.at(-1)!;
+  const closureSeq = closure ? c.transitions.findIndex((t) => t.closure === closure) + 1 : 0;
+  const closureMeeting = closure ? (x.meetings.closure.get(`${c.id}|${closureSeq}`) ?? null) : null;
   rows.cases.push({
     municipality_id: mid,
     id: c.id,
     case_no: formatCaseNo(c.fiscalYear, c.seq),
     fiscal_year: c.fiscalYear,
     seq: c.seq,
-    title: `${c.primary.name}さん${c.others.length ? 'の世帯' : ''}`,
+    title: caseTitle(c),
     status: c.status,
     lead_agency_id: lead,
     origin: c.origin,
@@ -1116,9 +1223,9 @@ function caseRows(r: Rng, nextId: (at: Date) => string, c: CaseSim, x: RowContex
     closure_reason: closure?.reason ?? null,
     closure_note: closure?.note ?? null,
     closed_on: closure ? jstDate(closure.closedAt) : null,
-    closure_meeting_ref: closure?.meetingRef ?? null,
+    closure_meeting_ref: closureMeeting?.ref ?? closure?.meetingRef ?? null,
     closure_meeting_date: closure?.meetingDate ?? null,
-    closure_meeting_id: null,
+    closure_meeting_id: closureMeeting?.meetingId ?? null,
     follow_up_agency_id: closure?.followUpAgencyId ?? null,
     follow_up_frequency: closure?.followUpFrequency ?? null,
     follow_up_interval_days: closure?.followUpIntervalDays ?? null,

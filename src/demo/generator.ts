@@ -8,6 +8,7 @@ import { CHANNELS, RESPONSES } from '../shared/issues.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
 import { bulkInsert } from './bulk.ts';
 import { generateCases, type CaseGenerationResult } from './cases.ts';
+import { writeMeetingDetails, type MeetingGenerationResult } from './meetings.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES, TOWNS } from './names.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface GenerateResult {
   referrals: number;
   users: number;
   cases: CaseGenerationResult;
+  /** Meetings made with the cases (null when no case was made). */
+  meetings: MeetingGenerationResult | null;
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -79,6 +82,9 @@ function idFactory(seed: number) {
     return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${s}-8${c.slice(0, 3)}-${c.slice(3).padStart(12, '0')}`;
   };
 }
+
+/** Consultations a window clerk records in a year, on average. */
+const CONSULTATIONS_PER_CLERK = 1500;
 
 const ISSUE_WEIGHTS: [string, number][] = [
   ['病気・健康・障害', 22], ['収入・生活費', 20], ['介護', 18], ['家族との関係', 12], ['住まい', 8], ['債務', 6],
@@ -122,28 +128,50 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const windows = agencies.filter((a) => a.is_window);
   const coordination = agencies.find((a) => a.roles.includes('多機関協働')) ?? agencies[0]!;
 
-  // One staff account per window, for attribution (password unknown to anyone: reset it to use the account).
+  // Staff accounts for attribution (password unknown to anyone: reset it to use the account): at each
+  // window enough clerks for its consultations (about CONSULTATIONS_PER_CLERK a year each), one elsewhere.
+  const total = Math.round(options.population * (options.consultationsPerPerson ?? 2.5));
+  const clerksPerWindow = Math.max(1, Math.ceil(total / options.years / Math.max(1, windows.length) / CONSULTATIONS_PER_CLERK));
   const unusable = await hashPassword(newId());
-  const staff = new Map<string, string>();
-  const existing = await db.selectFrom('users').select(['id', 'agency_id']).where('municipality_id', '=', mid).execute();
-  for (const u of existing) if (!staff.has(u.agency_id)) staff.set(u.agency_id, u.id);
+  const staff = new Map<string, string[]>();
+  const existing = await db
+    .selectFrom('users')
+    .select(['id', 'agency_id', 'login_id'])
+    .where('municipality_id', '=', mid)
+    .where('role', 'not in', ['admin', 'auditor'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const existingLogins = new Set(existing.map((u) => u.login_id));
+  for (const u of existing) staff.set(u.agency_id, [...(staff.get(u.agency_id) ?? []), u.id]);
   const newUsers: Record<string, unknown>[] = [];
   for (const [i, a] of agencies.entries()) {
-    if (staff.has(a.id)) continue;
-    const id = nextId(start);
-    staff.set(a.id, id);
-    newUsers.push({
-      municipality_id: mid,
-      id,
-      login_id: `demo-staff-${options.seed}-${mid.slice(-6)}-${i + 1}`,
-      name: `${r.pick(SURNAMES)[0]} ${r.pick(r.chance(0.5) ? MALE_NAMES : FEMALE_NAMES)[0]}`,
-      role: a.roles.includes('多機関協働') ? 'coordinator' : 'intake_clerk',
-      agency_id: a.id,
-      password_hash: unusable,
-      must_change_password: true,
-      updated_at: now,
-    });
+    const list = staff.get(a.id) ?? [];
+    staff.set(a.id, list);
+    const wanted = a.is_window ? clerksPerWindow : 1;
+    for (let k = 1; list.length < wanted; k++) {
+      const loginId = `demo-staff-${options.seed}-${mid.slice(-6)}-${i + 1}${k > 1 ? `-${k}` : ''}`;
+      if (existingLogins.has(loginId)) continue;
+      const id = nextId(start);
+      list.push(id);
+      newUsers.push({
+        municipality_id: mid,
+        id,
+        login_id: loginId,
+        name: `${r.pick(SURNAMES)[0]} ${r.pick(r.chance(0.5) ? MALE_NAMES : FEMALE_NAMES)[0]}`,
+        role: a.roles.includes('多機関協働') ? 'coordinator' : 'intake_clerk',
+        agency_id: a.id,
+        password_hash: unusable,
+        must_change_password: true,
+        updated_at: now,
+      });
+    }
   }
+  /** A staff member of the agency (the clerks of a window share its work evenly at random). */
+  const clerk = (agencyId: string) => {
+    const list = staff.get(agencyId)!;
+    return list.length === 1 ? list[0]! : list[Math.floor(r.next() * list.length)]!;
+  };
   await bulkInsert(db, 'users', newUsers);
 
   // People, grouped into households as they are made.
@@ -176,7 +204,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       address_norm: normalizeForSearch(address),
       phone_digits: phoneDigits(phone),
       registered_by_agency_id: agencyId,
-      registered_by_user_id: staff.get(agencyId) ?? null,
+      registered_by_user_id: clerk(agencyId),
       created_at: createdAt,
       updated_at: createdAt,
     });
@@ -262,7 +290,6 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   await bulkInsert(db, 'household_members', keptMembers, { progress: (d) => progress('household members', d, keptMembers.length) });
 
   // Consultations, consents and referrals.
-  const total = Math.round(options.population * (options.consultationsPerPerson ?? 2.5));
   const consultations: Record<string, unknown>[] = [];
   const consents: Record<string, unknown>[] = [];
   const referrals: Record<string, unknown>[] = [];
@@ -293,13 +320,14 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       [RESPONSES[4], 27],
     ] as const);
     const consent = person && !consentedPeople.has(person.id) && r.chance(0.45);
+    const by = clerk(agency);
     const id = nextId(when);
     consultations.push({
       municipality_id: mid,
       id,
       received_at: when,
       agency_id: agency,
-      received_by_user_id: staff.get(agency)!,
+      received_by_user_id: by,
       channel: r.weighted(CHANNELS.map((c, k) => [c, [35, 35, 10, 4, 10, 5, 1][k]!] as const)),
       consulter_type: anonymous ? '匿名' : r.weighted([['本人', 55], ['家族', 30], ['関係者', 15]] as const),
       consulter_relation: null,
@@ -334,7 +362,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
           agency_ids: [],
           consented_on: isoDate(new Date(when.getTime() + 9 * 3600_000)),
           method: r.chance(0.7) ? '書面' : '口頭',
-          obtained_by_user_id: staff.get(agency)!,
+          obtained_by_user_id: by,
           obtained_by_agency_id: agency,
           note: null,
           document_id: null,
@@ -350,14 +378,14 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       const outcome = r.weighted([['completed', 50], ['in_progress', 14], ['accepted', 14], ['returned', 8], ['sent', 14]] as const);
       const steps = { sent: ['sent'], accepted: ['sent', 'accepted'], returned: ['sent', 'returned'], in_progress: ['sent', 'accepted', 'in_progress'], completed: ['sent', 'accepted', 'in_progress', 'completed'] }[outcome];
       const stepAt = (k: number) => new Date(when.getTime() + k * r.int(1, 4) * 86_400_000);
-      const toUser = staff.get(to)!;
+      const toUser = clerk(to);
       referrals.push({
         municipality_id: mid,
         id: rid,
         consultation_id: id,
         person_id: consent ? person!.id : null,
         from_agency_id: agency,
-        from_user_id: staff.get(agency)!,
+        from_user_id: by,
         to_agency_id: to,
         to_coordination: to === coordination.id,
         chief_complaint: `${list[0]}についての相談`,
@@ -385,7 +413,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
           seq: k + 1,
           status,
           at: stepAt(k),
-          by_user_id: k === 0 ? staff.get(agency)! : toUser,
+          by_user_id: k === 0 ? by : toUser,
           by_agency_id: k === 0 ? agency : to,
           note: status === 'returned' ? '対象外のため' : null,
         }),
@@ -399,7 +427,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   }
   await flush();
   progress('consultations', total, total);
-  const cases = await generateCases(db, {
+  const { result: cases, meetings } = await generateCases(db, {
     municipalityId: mid,
     cases: options.cases ?? Math.round(persons.length / 10),
     seed: options.seed,
@@ -411,6 +439,8 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     members: keptMembers,
     onProgress: progress,
   });
+  // Attendees, agenda, decisions and follow-ups of the meetings planned with the cases.
+  if (meetings) await writeMeetingDetails(db, meetings, mid);
   await sql`analyze`.execute(db);
   made = { ...made };
   return {
@@ -421,5 +451,6 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     referrals: made.referrals,
     users: newUsers.length,
     cases,
+    meetings: meetings?.result ?? null,
   };
 }

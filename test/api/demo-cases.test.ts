@@ -180,6 +180,91 @@ describe.each(DATABASE_KINDS)('demo generator: cases (%s)', (kind) => {
     expect(requests!.open).toBeGreaterThan(0);
   });
 
+  it('holds meetings that obey the rules of the meetings module, and links plans and closures to them', async () => {
+    expect(generated.meetings!.jusou).toBeGreaterThanOrEqual(60);
+    expect(generated.meetings!.shien).toBeGreaterThan(0);
+    expect(generated.meetings!.suishin).toBeGreaterThan(0);
+    expect(generated.meetings!.decisions).toBeGreaterThan(100);
+    const jst = (col: string) => sql.raw(`((${col} at time zone 'UTC') + interval '9 hours')::date`);
+    const [bad] = await rows(sql<Record<string, number>>`
+      select
+        -- 重層的支援会議: every person of a case on the agenda consented to sharing with every attending agency.
+        (select count(*)::int from meeting_agenda_items i
+          join meetings m on m.id = i.meeting_id and m.kind = 'jusou'
+          join case_persons kp on kp.case_id = i.case_id
+          join meeting_attendees a on a.meeting_id = m.id and a.removed_at is null and a.user_id is not null
+          join users u on u.id = a.user_id
+          where not exists (
+            select 1 from consents k
+            where k.person_id = kp.person_id and k.purpose = 'meeting_sharing'
+              and k.version_no = (select max(version_no) from consents k2 where k2.person_id = k.person_id and k2.purpose = k.purpose)
+              and k.decision = 'granted' and k.withdrawn_on is null
+              and (k.scope_kind = 'all' or u.agency_id = any(k.agency_ids)))) as "outsideConsent",
+        (select count(*)::int from meeting_agenda_items i join meetings m on m.id = i.meeting_id
+          where m.kind = 'jusou' and (i.case_id is null or i.consent_basis->>'basis' <> 'consent')) as "jusouItems",
+        -- 支援会議: convened by the 事務局; every attendee of a held one acknowledged 守秘義務 before it; no case decisions.
+        (select count(*)::int from meetings m join users u on u.id = m.created_by_user_id
+          where m.kind = 'shien' and (u.role <> 'secretariat' or m.chair_user_id <> u.id)) as "shienConvener",
+        (select count(*)::int from meeting_attendees a join meetings m on m.id = a.meeting_id
+          where m.kind = 'shien' and m.status = 'held'
+            and not exists (select 1 from meeting_acknowledgements g where g.attendee_id = a.id and g.acknowledged_at <= m.scheduled_at)) as "unacknowledged",
+        (select count(*)::int from meeting_decisions d join meetings m on m.id = d.meeting_id
+          where m.kind = 'shien' and d.kind not in ('role_split', 'lead_decision', 'resource_gap', 'other')) as "shienDecisions",
+        -- 推進会議: no case, no person.
+        (select count(*)::int from meeting_agenda_items i join meetings m on m.id = i.meeting_id
+          where m.kind = 'suishin' and (i.case_id is not null or i.person_id is not null or i.kind <> 'topic')) as "suishinSubjects",
+        -- Decisions after the meeting began, at held meetings only.
+        (select count(*)::int from meeting_decisions d join meetings m on m.id = d.meeting_id
+          where d.decided_at < m.scheduled_at or m.status <> 'held') as "decisionTimes",
+        -- Every approved plan points to the 重層的支援会議 that approved it, by a decision on that plan.
+        (select count(*)::int from plans p
+          left join meetings m on m.id = p.approval_meeting_id
+          where p.approved_on is not null
+            and (m.id is null or m.kind <> 'jusou' or ${jst('m.scheduled_at')} <> p.approved_on
+                 or p.approval_ref not like m.title || '（議題%'
+                 or not exists (select 1 from meeting_decisions d where d.meeting_id = m.id and d.kind = 'plan_approval'
+                                and d.plan_id = p.id and d.plan_version between 1 and p.current_version))) as "planLinks",
+        -- Every closed case points to the meeting that decided its closure, by a decision on its closing transition.
+        (select count(*)::int from cases k
+          left join meetings m on m.id = k.closure_meeting_id
+          where k.status = 'closed'
+            and (m.id is null or ${jst('m.scheduled_at')} <> k.closure_meeting_date or k.closure_meeting_ref not like m.title || '%'
+                 or not exists (select 1 from meeting_decisions d join meeting_agenda_items i on i.id = d.agenda_item_id
+                                join case_transitions t on t.case_id = k.id and t.seq = d.case_transition_seq and t.to_status = 'closed'
+                                where d.meeting_id = m.id and d.kind = 'closure' and i.case_id = k.id))) as "closureLinks"`);
+    expect(bad).toEqual({
+      outsideConsent: 0,
+      jusouItems: 0,
+      shienConvener: 0,
+      unacknowledged: 0,
+      shienDecisions: 0,
+      suishinSubjects: 0,
+      decisionTimes: 0,
+      planLinks: 0,
+      closureLinks: 0,
+    });
+    const [shien] = await rows(sql<{ acknowledgements: number; persons: number }>`
+      select (select count(*)::int from meeting_acknowledgements) as acknowledgements,
+             (select count(*)::int from meeting_agenda_items i join meetings m on m.id = i.meeting_id where m.kind = 'shien' and i.kind = 'person') as persons`);
+    expect(shien!.acknowledgements).toBeGreaterThan(0);
+    expect(shien!.persons).toBeGreaterThan(0);
+  });
+
+  it('names a staff member of the lead agency on every open case, with caseloads shared evenly', async () => {
+    const [unnamed] = await rows(sql<{ n: number }>`
+      select count(*)::int as n from cases k
+      where k.status not in ('closed', 'suspended')
+        and not exists (select 1 from case_members m where m.case_id = k.id and m.agency_id = k.lead_agency_id
+                        and m.user_id is not null and m.removed_at is null)`);
+    expect(unnamed!.n).toBe(0);
+    const loads = await rows(sql<{ user_id: string; n: number }>`
+      select m.user_id, count(distinct m.case_id)::int as n from case_members m join cases k on k.id = m.case_id
+      where m.user_id is not null and m.removed_at is null and k.status not in ('closed', 'suspended')
+      group by m.user_id`);
+    expect(loads.length).toBeGreaterThan(2);
+    expect(Math.max(...loads.map((l) => l.n))).toBeLessThanOrEqual(60);
+  });
+
   it('lets a generated coordinator open their cases through the API, and lists every case of the agency', async () => {
     const [busiest] = await rows(sql<{ user_id: string; login_id: string; agency_id: string; n: number }>`
       select m.user_id, u.login_id, u.agency_id, count(*)::int as n
