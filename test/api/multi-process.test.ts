@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { SystemContext } from '../../src/access/context.ts';
+import { Gateway } from '../../src/access/gateway.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { JOBS } from '../../src/server/jobs.ts';
-import { ADMIN_PASSWORD, DATABASE_KINDS, createTestApp, databaseAvailable, useTestApp, type TestApp, type TestUser } from '../support/app.ts';
+import { createUser } from '../../src/users/service.ts';
+import { ADMIN_PASSWORD, DATABASE_KINDS, USER_PASSWORD, databaseAvailable, uniqueLogin, useTestApp } from '../support/app.ts';
 import { startRoundRobin, type RoundRobin } from '../support/round-robin.ts';
 
 /**
@@ -67,7 +72,7 @@ async function startServer(databaseUrl: string): Promise<ServerProcess> {
       await exited;
     }
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (!output.includes('kasane is running at')) {
     if (child.exitCode !== null) throw new Error(`server on :${port} exited: ${output}`);
     if (Date.now() > deadline) {
@@ -118,21 +123,49 @@ function client(port: number, clientIp: string) {
 const postgres = databaseAvailable('postgres');
 
 describe('two server processes on one PostgreSQL behind a round-robin proxy', () => {
-  let t: TestApp | undefined;
   let servers: ServerProcess[] = [];
   let proxy: RoundRobin | undefined;
-  let clerk: TestUser;
+  let handle: DatabaseHandle | undefined;
+  let dropDatabase = async () => {};
+  const clerk = { loginId: uniqueLogin('clerk'), password: USER_PASSWORD };
 
   beforeAll(async () => {
     if (!postgres) return;
-    // A fresh database copied from the migrated template, bootstrapped with 小金井市 and its admin.
-    t = await createTestApp('postgres');
-    clerk = await t.createUser({ role: 'intake_clerk' });
-    const name = (await sql<{ name: string }>`select current_database() as name`.execute(t.db)).rows[0]!.name;
-    const url = `${inject('postgres')!.baseUrl}${name}`;
+    // An empty database: both processes start at once, so they migrate and install (first start) concurrently.
+    const info = inject('postgres')!;
+    const name = `kasane_mp_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: info.adminUrl });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`create database ${name}`);
+    dropDatabase = () => admin(`drop database if exists ${name} with (force)`);
+    const url = `${info.baseUrl}${name}`;
     servers = await Promise.all([startServer(url), startServer(url)]);
     proxy = await startRoundRobin(servers.map((s) => s.port));
-  }, 60_000);
+
+    // An intake clerk, made as the administrator's CLI would.
+    handle = await openDatabase({ url, poolSize: 2 });
+    const db = handle.db;
+    const municipality = await db.selectFrom('municipalities').select('id').executeTakeFirstOrThrow();
+    const agency = await db
+      .selectFrom('agencies')
+      .select('id')
+      .where('municipality_id', '=', municipality.id)
+      .where('active', '=', true)
+      .orderBy('kana')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const ctx: SystemContext = { kind: 'system', label: 'test', municipalityId: municipality.id, clientIp: null };
+    await new Gateway(db).run(ctx, 'users.write', (scope) =>
+      createUser(scope, { loginId: clerk.loginId, name: 'テスト 窓口', role: 'intake_clerk', agencyId: agency.id, password: clerk.password }, { mustChange: false }),
+    );
+  }, 120_000);
 
   beforeEach((ctx) => {
     if (!postgres) ctx.skip('PostgreSQL is not available in this run');
@@ -141,7 +174,16 @@ describe('two server processes on one PostgreSQL behind a round-robin proxy', ()
   afterAll(async () => {
     await proxy?.close();
     await Promise.all(servers.map((s) => s.stop()));
-    await t?.close();
+    await handle?.close();
+    await dropDatabase();
+  });
+
+  it('both start on one empty database: one migrates and installs, the other finds it done', async () => {
+    const outputs = servers.map((s) => s.output());
+    expect(outputs.filter((o) => o.includes('database migrated:'))).toHaveLength(1);
+    expect(outputs.filter((o) => o.includes('first start: municipality 小金井市 created'))).toHaveLength(1);
+    expect(await handle!.db.selectFrom('municipalities').select('id').execute()).toHaveLength(1);
+    expect(await handle!.db.selectFrom('users').select('id').where('login_id', '=', 'admin').execute()).toHaveLength(1);
   });
 
   it('keeps the session and the CSRF token whichever process answers, and ends the session on both', async () => {
@@ -217,7 +259,7 @@ describe('two server processes on one PostgreSQL behind a round-robin proxy', ()
     // Both processes ticked at start (and have answered requests since): nothing runs twice.
     await new Promise((ok) => setTimeout(ok, 500));
     expect(ran()).toEqual(expected);
-    const runs = await t!.db.selectFrom('job_runs').select('job').execute();
+    const runs = await handle!.db.selectFrom('job_runs').select('job').execute();
     expect(runs.map((r) => r.job).sort()).toEqual(expected);
     for (const s of servers) expect(s.output()).not.toContain('background job failed');
   });
