@@ -16,7 +16,7 @@
  *   npm run bench:load                                   PostgreSQL, 20,000 people, 100 users, 60 s
  *   npm run bench:load -- --db=pglite --population=20000 --users=100 --duration=60
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -104,6 +104,12 @@ export interface LoadResult {
     cpuSeconds: number;
     cpuCoreShare: number;
   };
+  /**
+   * Where the CPU went during the measured phase, in cores (of machine.cpuCount): the server,
+   * the PostgreSQL backends of the test's database, this load generator, and the whole machine
+   * (the rest is other work on a shared machine).
+   */
+  cpuCores: { server: number; postgres: number | null; loadGenerator: number; machineBusy: number };
   loadAverage: { start: number; end: number };
 }
 
@@ -129,6 +135,33 @@ function procCpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds of the processes whose command line contains `marker` (PostgreSQL backends show their database), by pid. */
+function cpuByMarker(marker: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) out.set(Number(entry), procCpuSeconds(Number(entry)));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Busy and total CPU time of the whole machine so far, ms. */
+function machineTimes() {
+  return os.cpus().reduce(
+    (acc, c) => {
+      const t = c.times;
+      acc.busy += t.user + t.nice + t.sys + t.irq;
+      acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
+      return acc;
+    },
+    { busy: 0, all: 0 },
+  );
 }
 
 /** The server child must be node running src/server/main.ts itself, not a wrapper. */
@@ -242,6 +275,8 @@ export async function loadPhase(
   users: readonly LoadUser[],
   durationS: number,
   log: (message: string) => void = () => {},
+  /** PostgreSQL: the database's name, to find its backends' CPU time. */
+  database?: string,
 ) {
   assertServerProcess(server.pid);
   const memory: MemorySample[] = [];
@@ -287,6 +322,9 @@ export async function loadPhase(
     await sleep(1000);
     sampleMemory();
     const cpuStart = procCpuSeconds(server.pid);
+    const pgStart = database ? cpuByMarker(` ${database} `) : null;
+    const selfStart = process.cpuUsage();
+    const machineStart = machineTimes();
     clockStart = performance.now();
     const deadline = clockStart + durationS * 1000;
     log(`running ${vus.length} virtual users for ${durationS} s`);
@@ -346,6 +384,19 @@ export async function loadPhase(
     const wallMs = performance.now() - clockStart;
     clearInterval(progress);
     const cpuSeconds = Math.round((procCpuSeconds(server.pid) - cpuStart) * 100) / 100;
+    const pgEnd = database ? cpuByMarker(` ${database} `) : null;
+    const self = process.cpuUsage(selfStart);
+    const machineEnd = machineTimes();
+    const wallS = wallMs / 1000;
+    const cores = (seconds: number) => Math.round((seconds / wallS) * 100) / 100;
+    const postgresSeconds = pgEnd ? [...pgEnd].reduce((sum, [pid, end]) => sum + end - (pgStart?.get(pid) ?? 0), 0) : null;
+    const cpuCores = {
+      server: cores(cpuSeconds),
+      postgres: postgresSeconds === null ? null : cores(postgresSeconds),
+      loadGenerator: cores((self.user + self.system) / 1e6),
+      machineBusy:
+        Math.round(((machineEnd.busy - machineStart.busy) / Math.max(1, machineEnd.all - machineStart.all)) * os.cpus().length * 100) / 100,
+    };
     sampleMemory();
 
     const all = [...samples.values()].flat();
@@ -374,8 +425,9 @@ export async function loadPhase(
           samples: memory,
         },
         cpuSeconds,
-        cpuCoreShare: Math.round((cpuSeconds / (wallMs / 1000)) * 100) / 100,
+        cpuCoreShare: cores(cpuSeconds),
       },
+      cpuCores,
     };
   } finally {
     clearInterval(sampler);
@@ -391,11 +443,13 @@ export async function runLoadTest(options: LoadOptions): Promise<{ result: LoadR
   machine.busyBeforeStartPct = await cpuBusyPercent(2000);
   const loadStart = os.loadavg()[0]!;
   let where: { url: string } | { dataDir: string };
+  let database: string | undefined;
   if (options.db === 'postgres') {
     if (!postgresAvailable()) throw new Error('PostgreSQL binaries not found (use --db=pglite)');
     log('starting a throw-away PostgreSQL');
     const pg = await startThrowawayPostgres({ poolSize: 10 });
-    where = { url: await pg.createDatabase(`kasane_load_${options.population}`) };
+    database = `kasane_load_${options.population}`;
+    where = { url: await pg.createDatabase(database) };
   } else {
     where = { dataDir: join(tempDir('kasane-load-pglite-'), 'data') };
   }
@@ -417,7 +471,7 @@ export async function runLoadTest(options: LoadOptions): Promise<{ result: LoadR
   log(`seeded in ${Math.round(seedMs / 1000)} s; ${users.length} users: ${kinds.clerk} window clerks, ${kinds.coordinator} coordinators, ${kinds.agency} agency staff; starting the server`);
   const server = await startServer(where, { preset: PRESET, adminPassword: ADMIN_PASSWORD });
   try {
-    const phase = await loadPhase(server, users, options.durationS, log);
+    const phase = await loadPhase(server, users, options.durationS, log, database);
     machine.loadAverageAtEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
     const { onProgress: _p, ...plain } = options;
     const result: LoadResult = {
@@ -462,6 +516,11 @@ export function loadMarkdown(r: LoadResult): string {
     '',
     `Server process (pid ${r.server.pid}, node running src/server/main.ts): RSS ${mem.startMiB} MiB when the clock started, peak ${mem.peakMiB} MiB, ${mem.endMiB} MiB at the end; ` +
       `VmHWM (the most since the server started) ${mem.hwmMiB} MiB. It used ${r.server.cpuSeconds} s of CPU in ${Math.round(r.wallMs / 1000)} s (${r.server.cpuCoreShare} cores).`,
+    '',
+    `CPU during the run, in cores of ${m.cpuCount}: server ${r.cpuCores.server}, PostgreSQL backends of the test database ${r.cpuCores.postgres ?? '– (PGlite runs in the server)'}, ` +
+      `this load generator ${r.cpuCores.loadGenerator}; the whole machine was busy ${r.cpuCores.machineBusy}, so other work took about ` +
+      `${Math.max(0, Math.round((r.cpuCores.machineBusy - r.cpuCores.server - (r.cpuCores.postgres ?? 0) - r.cpuCores.loadGenerator) * 100) / 100)}. ` +
+      `With every user always waiting for an answer, latency is about users ÷ throughput (${r.options.users} ÷ ${r.total.rps}/s ≈ ${ms((r.options.users / r.total.rps) * 1000)} ms): it measures how long a request queues, not how long it takes alone (bench/RESULTS.md).`,
     '',
     '| operation | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',
