@@ -194,6 +194,10 @@ export interface CasesSeed {
   /** Case page: the coordinator's cases with the most records. */
   pageCaseIds: string[];
   pageRecords: { min: number; max: number };
+  /** Meeting materials: 重層的支援会議 the coordinator attends, those with the most cases on the agenda first. */
+  materialsMeetingIds: string[];
+  /** Cases on the agenda of those meetings (fewest, most). */
+  materialsItems: { min: number; max: number };
   /** Record entry: open cases of the coordinator. */
   recordCaseIds: string[];
   /** All cases and support records (rows) of the municipality. */
@@ -470,7 +474,24 @@ async function casesSeed(db: Db, municipalityId: string): Promise<CasesSeed> {
   const open = theirs.filter((c) => c.status !== 'closed' && c.status !== 'suspended');
   const page = theirs.slice(0, 40);
   const count = async (q: Promise<{ n: number | string } | undefined>) => Number((await q)?.n ?? 0);
+  const meetings = await db
+    .selectFrom('meeting_attendees as ma')
+    .innerJoin('meetings as mt', (j) => j.onRef('mt.municipality_id', '=', 'ma.municipality_id').onRef('mt.id', '=', 'ma.meeting_id'))
+    .innerJoin('meeting_agenda_items as i', (j) => j.onRef('i.municipality_id', '=', 'mt.municipality_id').onRef('i.meeting_id', '=', 'mt.id'))
+    .select(['mt.id', (eb) => eb.fn.countAll<number>().as('items')])
+    .where('ma.municipality_id', '=', municipalityId)
+    .where('ma.user_id', '=', busiest.id)
+    .where('ma.removed_at', 'is', null)
+    .where('mt.kind', '=', 'jusou')
+    .where('i.kind', '=', 'case')
+    .groupBy('mt.id')
+    .orderBy('items', 'desc')
+    .orderBy('mt.id')
+    .limit(20)
+    .execute();
   return {
+    materialsMeetingIds: meetings.map((m) => m.id),
+    materialsItems: { min: Number(meetings.at(-1)?.items ?? 0), max: Number(meetings[0]?.items ?? 0) },
     coordinator: {
       loginId: busiest.login_id,
       password: STAFF_PASSWORD,
