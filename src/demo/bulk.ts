@@ -96,3 +96,26 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 function escapeCopy(text: string): string {
   return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch]!) : text;
 }
+
+/**
+ * Loading in the background while the caller makes the next rows: work runs
+ * in the order pushed, one piece at a time, and `push` waits while the
+ * previous piece still runs (so at most one batch is held besides the one
+ * being made). On PostgreSQL the server's COPY work then overlaps the
+ * generator's own; a failure surfaces at the next `push` or at `drain`.
+ */
+export class BulkQueue {
+  #running: Promise<void> = Promise.resolve();
+
+  async push(work: () => Promise<void>): Promise<void> {
+    await this.#running;
+    this.#running = work();
+    // Observed here so an error waits for the next push or drain instead of being reported as unhandled.
+    this.#running.catch(() => {});
+  }
+
+  /** Wait until everything pushed is loaded. */
+  async drain(): Promise<void> {
+    await this.#running;
+  }
+}

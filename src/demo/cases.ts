@@ -15,7 +15,7 @@ import {
   type RecordKind,
 } from '../shared/cases.ts';
 import { newId } from '../shared/ids.ts';
-import { bulkInsert } from './bulk.ts';
+import { BulkQueue, bulkInsert } from './bulk.ts';
 import { type Rng } from './generator.ts';
 import { meetingAtOrAfter, meetingName, planMeetings, writeMeetingShells, type MeetingCaseFacts, type MeetingPlan } from './meetings.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES } from './names.ts';
@@ -64,7 +64,7 @@ export interface CaseGenerationResult {
   infoRequests: number;
   /** Consent versions recorded so that case persons' consent covers the team. */
   consents: number;
-  /** Coordinator accounts added at the coordination agencies. */
+  /** Staff accounts added for the cases: coordinators of the lead agencies, case workers of the others, 事務局 accounts. */
   coordinators: number;
   ms: number;
 }
@@ -622,16 +622,19 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
     support_records: [] as Record<string, unknown>[],
   };
   let analyzed = false;
+  // Each chunk loads in the background while the next one is made.
+  const queue = new BulkQueue();
   const flush = async () => {
-    for (const [table, rows] of Object.entries(buffers)) {
-      await bulkInsert(db, table, rows.splice(0));
-    }
-    // Statistics for the new tables once they hold rows: until then PostgreSQL checks each
-    // foreign key (records → case) with a plan made for an empty table, a scan that grows with every case.
-    if (!analyzed) {
-      analyzed = true;
-      await sql`analyze cases, case_members, case_persons, case_transitions, plans, support_records`.execute(db);
-    }
+    const batch = Object.entries(buffers).map(([table, rows]) => [table, rows.splice(0)] as const);
+    await queue.push(async () => {
+      for (const [table, rows] of batch) await bulkInsert(db, table, rows);
+      // Statistics for the new tables once they hold rows: until then PostgreSQL checks each
+      // foreign key (records → case) with a plan made for an empty table, a scan that grows with every case.
+      if (!analyzed) {
+        analyzed = true;
+        await sql`analyze cases, case_members, case_persons, case_transitions, plans, support_records`.execute(db);
+      }
+    });
   };
 
   let done = 0;
@@ -660,6 +663,7 @@ export async function generateCases(db: Db, options: CaseGenerationOptions): Pro
       progress('cases', done, sims.length);
     }
   }
+  await queue.drain();
   for (const [fiscalYear, lastSeq] of counters) {
     await db
       .insertInto('case_counters')

@@ -6,7 +6,7 @@ import { addBusinessDays } from '../shared/business-days.ts';
 import { newId } from '../shared/ids.ts';
 import { CHANNELS, RESPONSES } from '../shared/issues.ts';
 import { normalizeForSearch } from '../shared/normalize.ts';
-import { bulkInsert } from './bulk.ts';
+import { BulkQueue, bulkInsert } from './bulk.ts';
 import { generateCases, type CaseGenerationResult } from './cases.ts';
 import { writeMeetingDetails, type MeetingGenerationResult } from './meetings.ts';
 import { FEMALE_NAMES, MALE_NAMES, SURNAMES, TOWNS } from './names.ts';
@@ -37,6 +37,7 @@ export interface GenerateResult {
   consultations: number;
   consents: number;
   referrals: number;
+  /** Staff accounts added (window clerks, agency staff, coordinators, case workers, 事務局). */
   users: number;
   cases: CaseGenerationResult;
   /** Meetings made with the cases (null when no case was made). */
@@ -285,9 +286,13 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const keptMembers = members.filter((m) => kept.has(m.person_id as string));
   personFacts.length = persons.length;
 
-  await bulkInsert(db, 'persons', persons, { progress: (d) => progress('persons', d, persons.length) });
-  await bulkInsert(db, 'households', households, { progress: (d) => progress('households', d, households.length) });
-  await bulkInsert(db, 'household_members', keptMembers, { progress: (d) => progress('household members', d, keptMembers.length) });
+  // Loaded in the background while the consultations are made.
+  const queue = new BulkQueue();
+  await queue.push(async () => {
+    await bulkInsert(db, 'persons', persons, { progress: (d) => progress('persons', d, persons.length) });
+    await bulkInsert(db, 'households', households, { progress: (d) => progress('households', d, households.length) });
+    await bulkInsert(db, 'household_members', keptMembers, { progress: (d) => progress('household members', d, keptMembers.length) });
+  });
 
   // Consultations, consents and referrals.
   const consultations: Record<string, unknown>[] = [];
@@ -296,10 +301,15 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const events: Record<string, unknown>[] = [];
   const consentedPeople = new Set<string>();
   const flush = async () => {
-    await bulkInsert(db, 'consultations', consultations.splice(0));
-    await bulkInsert(db, 'consents', consents.splice(0));
-    await bulkInsert(db, 'referrals', referrals.splice(0));
-    await bulkInsert(db, 'referral_events', events.splice(0));
+    const batch = [
+      ['consultations', consultations.splice(0)],
+      ['consents', consents.splice(0)],
+      ['referrals', referrals.splice(0)],
+      ['referral_events', events.splice(0)],
+    ] as const;
+    await queue.push(async () => {
+      for (const [table, rows] of batch) await bulkInsert(db, table, rows);
+    });
   };
   let made = { consultations: 0, consents: 0, referrals: 0 };
   for (let i = 0; i < total; i++) {
@@ -426,6 +436,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     }
   }
   await flush();
+  await queue.drain();
   progress('consultations', total, total);
   const { result: cases, meetings } = await generateCases(db, {
     municipalityId: mid,
@@ -449,7 +460,8 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     consultations: made.consultations,
     consents: made.consents,
     referrals: made.referrals,
-    users: newUsers.length,
+    // Every staff account made: clerks and agency staff here, coordinators, case workers and 事務局 with the cases.
+    users: newUsers.length + cases.coordinators,
     cases,
     meetings: meetings?.result ?? null,
   };
