@@ -129,6 +129,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
 
 const FIXED_REASONS: Record<string, string> = {
+  'demo load': 'デモデータの投入（架空のデータ）',
   'wrong password': 'パスワードの誤り',
   'unknown login id': '登録されていないログインID',
   'account locked': 'ロック中のアカウント',
