@@ -24,8 +24,12 @@ import { pathToFileURL } from 'node:url';
 import { postgresAvailable } from '../test/support/postgres.ts';
 import type { DbKind } from './budgets.ts';
 import { HttpClient, summarize, type HttpResponse, type Stats } from './http.ts';
-import { cpuBusyPercent, machineInfo, runCleanups, signIn, sleep, startServer, startThrowawayPostgres, tempDir, type RunningServer } from './server.ts';
+import { anonymousIntake, personIntake, recordBody } from './requests.ts';
+import { cpuBusyPercent, machineInfo, machineTimes, runCleanups, signIn, sleep, startServer, startThrowawayPostgres, tempDir, type RunningServer } from './server.ts';
 import { prng, seedDatabase, seedLoadUsers, type LoadUser, type LoadUserKind } from './seed.ts';
+
+/** Names the run in the fictional text of its writes. */
+const LABEL = '負荷試験';
 
 const BENCH_DIR = import.meta.dirname;
 const PRESET = '小金井市';
@@ -151,19 +155,6 @@ function cpuByMarker(marker: string): Map<number, number> {
   return out;
 }
 
-/** Busy and total CPU time of the whole machine so far, ms. */
-function machineTimes() {
-  return os.cpus().reduce(
-    (acc, c) => {
-      const t = c.times;
-      acc.busy += t.user + t.nice + t.sys + t.irq;
-      acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
-      return acc;
-    },
-    { busy: 0, all: 0 },
-  );
-}
-
 /** The server child must be node running src/server/main.ts itself, not a wrapper. */
 function assertServerProcess(pid: number) {
   const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
@@ -171,51 +162,6 @@ function assertServerProcess(pid: number) {
 }
 
 // ---------------------------------------------------------------- bodies
-
-/** An anonymous phone consultation (匿名・電話), as the intake page sends it (bench/run.ts anonymousIntake). */
-function anonymousIntake(i: number) {
-  return {
-    channel: '電話',
-    consulterType: '匿名',
-    anonymous: true,
-    subjectSummary: `東町の70代女性（負荷試験 ${i}）`,
-    chiefComplaint: '夫の介護で疲れている。相談先が分からない',
-    content:
-      '80代の夫を自宅で介護している。夜間に何度も起こされ、眠れない日が続いている。息子は遠方に住んでいて頼れない。介護保険のサービスは使っていない。名前は言いたくないが、どこに相談すればよいか知りたい。（負荷試験用の架空の相談）',
-    issues: ['介護', '病気・健康・障害', '社会的孤立'],
-    primaryIssue: '介護',
-    urgency: '通常',
-    response: '助言・情報提供で終了',
-    consentStatus: '未確認',
-  };
-}
-
-/** A consultation about a person the user may see (本人 linked, 同意未確認). */
-function personIntake(personId: string) {
-  return {
-    channel: '来所',
-    consulterType: '本人',
-    personId,
-    chiefComplaint: '家賃の支払いが遅れている',
-    content: '仕事が減って収入が下がり、家賃を2か月滞納している。電気代の督促も来ている。（負荷試験用の架空の相談）',
-    issues: ['収入・生活費', '家賃・ローン', '税金・公共料金'],
-    primaryIssue: '収入・生活費',
-    urgency: '通常',
-    response: '継続相談',
-    consentStatus: '未確認',
-  };
-}
-
-/** A phone call with the person, as the records page sends it (bench/run.ts recordBody). */
-function recordBody(i: number) {
-  return {
-    occurredAt: new Date(Date.now() - 60_000).toISOString(),
-    kind: '電話',
-    content: `本人へ電話。体調と通院の様子を確認した。来週の面談の時間を決めた。（負荷試験用の架空の記録 ${i}）`,
-    durationMinutes: 15,
-    contact: true,
-  };
-}
 
 // ---------------------------------------------------------------- the load
 
@@ -353,10 +299,10 @@ export async function loadPhase(
                   : op === 'my-work'
                     ? ['GET', '/api/v1/tasks', undefined, 200]
                     : op === 'record.save'
-                      ? ['POST', `/api/v1/cases/${pick(vu.openCaseIds)}/records`, recordBody(n), 201]
+                      ? ['POST', `/api/v1/cases/${pick(vu.openCaseIds)}/records`, recordBody(n, LABEL), 201]
                       : op === 'intake.save'
-                        ? ['POST', '/api/v1/consultations', anonymousIntake(n), 201]
-                        : ['POST', '/api/v1/consultations', personIntake(pick(vu.personIds)), 201];
+                        ? ['POST', '/api/v1/consultations', anonymousIntake(n, LABEL), 201]
+                        : ['POST', '/api/v1/consultations', personIntake(pick(vu.personIds), LABEL), 201];
         const t0 = performance.now();
         let res: HttpResponse | null = null;
         let failure: string | null = null;

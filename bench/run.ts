@@ -48,8 +48,12 @@ import { postgresAvailable, type PostgresServer } from '../test/support/postgres
 import { BareDb } from './bare.ts';
 import { BUDGETS, GROWTH_FLOOR_MS, GROWTH_LIMIT, SIZES, type Budget, type DbKind } from './budgets.ts';
 import { HttpClient, measure, measureRaw, summarize, type HttpResponse, type RawMeasurement, type Stats } from './http.ts';
+import { anonymousIntake, personIntake, recordBody } from './requests.ts';
 import { cpuBusyPercent, machineInfo, runCleanups, signIn, startServer, startThrowawayPostgres, tempDir } from './server.ts';
 import { seedDatabase, type BenchUser, type CasesSeed, type PeopleSeed, type SeedResult } from './seed.ts';
+
+/** Names the run in the fictional text of its writes. */
+const LABEL = 'ベンチマーク';
 
 const BENCH_DIR = import.meta.dirname;
 const PRESET = '小金井市';
@@ -223,51 +227,6 @@ function userContext(user: BenchUser, municipalityId: string): UserContext {
   };
 }
 
-/** An anonymous phone consultation (匿名・電話), saved the way the intake page sends it. */
-function anonymousIntake(i: number) {
-  return {
-    channel: '電話',
-    consulterType: '匿名',
-    anonymous: true,
-    subjectSummary: `東町の70代女性（ベンチ ${i}）`,
-    chiefComplaint: '夫の介護で疲れている。相談先が分からない',
-    content:
-      '80代の夫を自宅で介護している。夜間に何度も起こされ、眠れない日が続いている。息子は遠方に住んでいて頼れない。介護保険のサービスは使っていない。名前は言いたくないが、どこに相談すればよいか知りたい。（ベンチマーク用の架空の相談）',
-    issues: ['介護', '病気・健康・障害', '社会的孤立'],
-    primaryIssue: '介護',
-    urgency: '通常',
-    response: '助言・情報提供で終了',
-    consentStatus: '未確認',
-  };
-}
-
-/** A consultation about a person the clerk may see (本人 linked, 同意未確認). */
-function personIntake(personId: string) {
-  return {
-    channel: '来所',
-    consulterType: '本人',
-    personId,
-    chiefComplaint: '家賃の支払いが遅れている',
-    content: '仕事が減って収入が下がり、家賃を2か月滞納している。電気代の督促も来ている。（ベンチマーク用の架空の相談）',
-    issues: ['収入・生活費', '家賃・ローン', '税金・公共料金'],
-    primaryIssue: '収入・生活費',
-    urgency: '通常',
-    response: '継続相談',
-    consentStatus: '未確認',
-  };
-}
-
-/** A phone call with the person, written the way the records page sends it (now, contact). */
-function recordBody(i: number) {
-  return {
-    occurredAt: new Date(Date.now() - 60_000).toISOString(),
-    kind: '電話',
-    content: `本人へ電話。体調と通院の様子を確認した。来週の面談の時間を決めた。（ベンチマーク用の架空の記録 ${i}）`,
-    durationMinutes: 15,
-    contact: true,
-  };
-}
-
 async function benchRun(kind: DbKind, population: number, where: DatabaseOptions, serverDb: { url: string } | { dataDir: string }): Promise<RunResult> {
   const tag = `${kind} ${sizeLabel(population)}`;
   const t0 = performance.now();
@@ -340,13 +299,13 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
         key: 'intake.save',
         n: N.intakeAnonymous,
         warmup: WARMUP.intake,
-        op: () => clerk.expect('POST', '/api/v1/consultations', 201, anonymousIntake(intakes++)),
+        op: () => clerk.expect('POST', '/api/v1/consultations', 201, anonymousIntake(intakes++, LABEL)),
       },
       {
         key: 'intake.save.person',
         n: N.intakePerson,
         warmup: WARMUP.intake,
-        op: (i) => clerk.expect('POST', '/api/v1/consultations', 201, personIntake(personId(i))),
+        op: (i) => clerk.expect('POST', '/api/v1/consultations', 201, personIntake(personId(i), LABEL)),
       },
       { key: 'case.page', n: N.casePage, warmup: WARMUP.case, op: (i) => caseWorker.expect('GET', casePage(i), 200) },
       { key: 'my-work', n: N.myWork, warmup: WARMUP.case, op: () => caseWorker.expect('GET', '/api/v1/tasks', 200) },
@@ -354,7 +313,7 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
         key: 'record.save',
         n: N.recordSave,
         warmup: WARMUP.case,
-        op: (i) => caseWorker.expect('POST', recordPath(i), 201, recordBody(records++)),
+        op: (i) => caseWorker.expect('POST', recordPath(i), 201, recordBody(records++, LABEL)),
       },
     ];
     const raw: Record<string, RawMeasurement[]> = {};
@@ -507,11 +466,11 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
       bare.captureWrite((db) =>
         new Gateway(db).run(clerkCtx, 'person.write', (scope) => createConsultation(scope, consultationInputSchema.parse(input))),
       );
-    const anonymousWrites = [await intakeWrite(anonymousIntake(0))];
-    const personWrites = await each(sampleIds.slice(0, 10), (id) => intakeWrite(personIntake(id)));
+    const anonymousWrites = [await intakeWrite(anonymousIntake(0, LABEL))];
+    const personWrites = await each(sampleIds.slice(0, 10), (id) => intakeWrite(personIntake(id, LABEL)));
     const recordWrites = await each(seed.cases.recordCaseIds.slice(0, 10), (id) =>
       bare.captureWrite((db) =>
-        new Gateway(db).run(caseCtx, 'case.write', (scope) => createRecord(scope, id, recordInputSchema.parse(recordBody(0)))),
+        new Gateway(db).run(caseCtx, 'case.write', (scope) => createRecord(scope, id, recordInputSchema.parse(recordBody(0, LABEL)))),
       ),
     );
 

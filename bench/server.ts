@@ -163,21 +163,24 @@ export async function signIn(client: HttpClient, user: { loginId: string; passwo
 
 // ---------------------------------------------------------------- machine
 
+/** Busy and total CPU time of the whole machine so far, ms. */
+export function machineTimes() {
+  return os.cpus().reduce(
+    (acc, c) => {
+      const t = c.times;
+      acc.busy += t.user + t.nice + t.sys + t.irq;
+      acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
+      return acc;
+    },
+    { busy: 0, all: 0 },
+  );
+}
+
 /** Share of CPU time the whole machine spent busy over `ms` (before the bench starts: other work). */
 export async function cpuBusyPercent(ms: number): Promise<number> {
-  const total = () =>
-    os.cpus().reduce(
-      (acc, c) => {
-        const t = c.times;
-        acc.busy += t.user + t.nice + t.sys + t.irq;
-        acc.all += t.user + t.nice + t.sys + t.irq + t.idle;
-        return acc;
-      },
-      { busy: 0, all: 0 },
-    );
-  const a = total();
+  const a = machineTimes();
   await sleep(ms);
-  const b = total();
+  const b = machineTimes();
   return b.all > a.all ? Math.round(((b.busy - a.busy) / (b.all - a.all)) * 100) : 0;
 }
 
