@@ -47,3 +47,34 @@ export function recordBody(i: number, label: string) {
     contact: true,
   };
 }
+
+/**
+ * Person search as a window clerk types it: a surname or given name in kana
+ * or kanji (variant kanji included: 髙橋 finds 高橋, 齋藤 finds 斎藤/齊藤/斉藤),
+ * one- and two-character kanji fragments, surnames with the start of the
+ * given name, full names, and a name nobody has. In a large city the bare
+ * common names match more than PERSON_SEARCH_MATCH_LIMIT people and are
+ * answered 422 search_too_broad (the clerk is asked to add a criterion).
+ */
+export const PERSON_TERMS = [
+  'たかはし',
+  '髙橋',
+  'さとう',
+  'ヨシコ',
+  '一郎',
+  'わたなべ',
+  '齋藤',
+  'やまざき',
+  '森',
+  'たかはし よしこ',
+  'サイトウ ケイコ',
+  'のぞみ',
+  'わたなべ ひろ',
+  'やまざき かず',
+  '佐藤 美',
+] as const;
+
+/** A person search was answered: a page (200), or refused as too broad (422 search_too_broad). */
+export function personSearchAnswered(res: { status: number; body: string }): boolean {
+  return res.status === 200 || (res.status === 422 && res.body.includes('"search_too_broad"'));
+}

@@ -119,35 +119,59 @@ export async function requirePersonAccess(scope: Scope, personId: string, level:
 }
 
 /**
+ * A search whose criteria match more people than this in the whole
+ * municipality (before visibility) is refused as too broad: the clerk adds
+ * the rest of the name, a birth date, a phone number or an address. A list
+ * of thousands of 高橋 helps nobody find one person, exposes more names
+ * than the task needs, and would cost time in proportion to the city's
+ * size (every match is read and sorted to give the first page in kana
+ * order). Counting stops at the limit, so the refusal costs the same in a
+ * city of 20,000 as in one of 200,000.
+ */
+export const PERSON_SEARCH_MATCH_LIMIT = 500;
+
+/**
  * Search among the people this user may see, in kana order.
  *
  * The matches are ordered first and checked for visibility after, in that
  * order, until the page is full: the visibility predicate (several EXISTS
  * per person) then runs for about one page of people instead of for every
- * match of a common name (thousands at 200,000 people). OFFSET 0 keeps
- * PostgreSQL from merging the two levels and filtering before the sort.
- * Same rows, same order, same page as filtering first.
+ * match. OFFSET 0 keeps PostgreSQL from merging the two levels and
+ * filtering before the sort. Same rows, same order, same page as filtering
+ * first. Every criterion has an index (trigram or 1–2 character grams for
+ * names and addresses, birth date, phone digits), so sequential scans and
+ * parallel workers are off for the transaction: on two cores a parallel
+ * plan's start-up cost more than it saved, and a LIMIT over a sequential
+ * scan reads as much of the table as the planner's guess of the match
+ * density says.
  */
 export async function searchPersons(scope: Scope, query: PersonSearch): Promise<Page<PersonSummary>> {
-  let matches = scope.trx
-    .selectFrom('persons as p')
-    .select([...SUMMARY_COLUMNS, 'p.municipality_id', 'p.registered_by_agency_id'])
-    .where('p.municipality_id', '=', scope.municipalityId);
+  let criteria = scope.trx.selectFrom('persons as p').where('p.municipality_id', '=', scope.municipalityId);
   const needle = query.q ? normalizeForSearch(query.q) : '';
   if (needle) {
     const like = `%${escapeLike(needle)}%`;
-    matches = matches.where((eb) => eb.or([eb('p.name_norm', 'like', like), eb('p.kana_norm', 'like', like)]));
+    criteria = criteria.where((eb) => eb.or([eb('p.name_norm', 'like', like), eb('p.kana_norm', 'like', like)]));
     // pg_trgm cannot serve needles under three characters (高橋, 一郎, 森); the
     // 1–2 character grams index can (migration 20261124T0900_search_indexes).
     if ([...needle].length <= 2) {
-      matches = matches.where(sql<boolean>`search_short_grams(p.name_norm || ' ' || p.kana_norm) @> array[${needle}]::text[]`);
+      criteria = criteria.where(sql<boolean>`search_short_grams(p.name_norm || ' ' || p.kana_norm) @> array[${needle}]::text[]`);
     }
   }
-  if (query.birthDate) matches = matches.where('p.birth_date', '=', query.birthDate);
+  if (query.birthDate) criteria = criteria.where('p.birth_date', '=', query.birthDate);
   const digits = phoneDigits(query.phone);
-  if (digits) matches = matches.where('p.phone_digits', 'like', `%${digits}%`);
+  if (digits) criteria = criteria.where('p.phone_digits', 'like', `%${digits}%`);
   const address = query.address ? normalizeForSearch(query.address) : '';
-  if (address) matches = matches.where('p.address_norm', 'like', `%${escapeLike(address)}%`);
+  if (address) criteria = criteria.where('p.address_norm', 'like', `%${escapeLike(address)}%`);
+
+  await sql`set local max_parallel_workers_per_gather = 0`.execute(scope.trx);
+  await sql`set local enable_seqscan = off`.execute(scope.trx);
+  const counted = await scope.trx
+    .selectFrom(criteria.select(sql<number>`1`.as('one')).limit(PERSON_SEARCH_MATCH_LIMIT + 1).as('m'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(counted.n) > PERSON_SEARCH_MATCH_LIMIT) throw searchTooBroad(query);
+
+  let matches = criteria.select([...SUMMARY_COLUMNS, 'p.municipality_id', 'p.registered_by_agency_id']);
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
   if (after) matches = matches.where(sql<boolean>`(p.kana_norm, p.id) > (${after[0]}, ${after[1]}::uuid)`);
   const rows = await scope.trx
@@ -167,6 +191,12 @@ export async function searchPersons(scope: Scope, query: PersonSearch): Promise<
     items: items.map((r) => toSummary(r, consents.get(r.id)!)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.kana_norm, last.id]) : null,
   };
+}
+
+function searchTooBroad(query: PersonSearch): AppError {
+  const message = `条件に当てはまる人が${PERSON_SEARCH_MATCH_LIMIT}人を超えるため、一覧にできません。名前の続き、生年月日、電話番号、住所のどれかを加えて絞り込んでください。`;
+  const field = query.address && !query.q ? 'address' : query.phone && !query.q ? 'phone' : query.birthDate && !query.q ? 'birthDate' : 'q';
+  return new AppError(422, 'search_too_broad', message, { [field]: message }, { matchLimit: PERSON_SEARCH_MATCH_LIMIT });
 }
 
 export interface DuplicateCandidate {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp, type Agent, type TestUser } from '../support/app.ts';
 import { registerPerson } from '../support/people.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { normalizeForSearch } from '../../src/shared/normalize.ts';
 
 /**
  * 本人 (person) records: registration, editing with versions, rare names,
@@ -303,5 +305,48 @@ describe.each(DATABASE_KINDS)('people (%s)', (kind) => {
       ['person.unlink', second.id, '別人と判明'],
     ]);
     expect(audit.every((r) => r.actor_user_id === clerkUser.id)).toBe(true);
+  });
+
+  it('refuses a search matching more than 500 people as too broad, in Japanese, and answers once narrowed', async () => {
+    // 501 people named 幅広 in the municipality (inserted directly: registering them one by one would take minutes).
+    const rows = Array.from({ length: 501 }, (_, i) => {
+      const given = `${String.fromCharCode(0x30a2 + (i % 40))}${i}`;
+      return {
+        municipality_id: t.municipalityId,
+        id: newId(),
+        name: `幅広 ${given}`,
+        name_kana: `ハバヒロ ${given}`,
+        birth_date: '1970-01-01',
+        phone: i === 7 ? '042-300-1234' : null,
+        gender: '不明',
+        name_norm: normalizeForSearch(`幅広 ${given}`),
+        kana_norm: normalizeForSearch(`ハバヒロ ${given}`),
+        address_norm: '',
+        phone_digits: i === 7 ? '0423001234' : '',
+        registered_by_agency_id: clerkUser.agencyId,
+        registered_by_user_id: clerkUser.id,
+        updated_at: new Date(),
+      };
+    });
+    for (let i = 0; i < rows.length; i += 100) await t.db.insertInto('persons').values(rows.slice(i, i + 100)).execute();
+
+    for (const query of [q('幅広'), q('はばひろ'), 'birthDate=1970-01-01']) {
+      const res = await clerk.get(`/api/v1/persons?${query}`);
+      expect(res.statusCode, query).toBe(422);
+      const body = json(res);
+      expect(body.error.code).toBe('search_too_broad');
+      expect(body.error.message).toBe(
+        '条件に当てはまる人が500人を超えるため、一覧にできません。名前の続き、生年月日、電話番号、住所のどれかを加えて絞り込んでください。',
+      );
+      expect(Object.keys(body.error.fields)).toEqual([query.startsWith('q=') ? 'q' : 'birthDate']);
+    }
+    // Narrowed, the same people are found; 500 matches are still a list (paged).
+    expect(names(await search(`${q('幅広')}&phone=3001234`))).toEqual([rows[7]!.name]);
+    await t.db.deleteFrom('persons').where('municipality_id', '=', t.municipalityId).where('id', '=', rows[500]!.id).execute();
+    const all = await clerk.get(`/api/v1/persons?${q('幅広')}`);
+    expect(all.statusCode, all.body).toBe(200);
+    expect(json(all).items).toHaveLength(100);
+    expect(json(all).nextCursor).not.toBeNull();
+    await t.db.deleteFrom('persons').where('municipality_id', '=', t.municipalityId).where('name_norm', 'like', `${normalizeForSearch('幅広')}%`).execute();
   });
 });

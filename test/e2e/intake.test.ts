@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
+  apiSession,
   createStaff,
   launchBrowser,
   loginAs,
@@ -476,6 +477,41 @@ describe('包括的相談支援 journeys', () => {
         // The administrator has no access to personal data.
         await page.goto('/persons');
         await waitForHeading(page, 'この画面を表示する権限がありません');
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    '(i) a name matching more than 500 people asks the clerk for another criterion; narrowed, the person is found',
+    async () => {
+      // 501 fictional people named 幅広 (registered over the API, four at a time).
+      const api = await apiSession(server, CLERK.loginId, CLERK.password);
+      const kana = 'アイウエオカキクケコサシスセソタチツテト';
+      const given = (i: number) => `${kana[i % 20]}${kana[Math.floor(i / 20) % 20]}${kana[Math.floor(i / 400)]}`;
+      const bodies = Array.from({ length: 501 }, (_, i) => ({
+        name: `幅広 ${given(i)}`,
+        nameKana: `ハバヒロ ${given(i)}`,
+        birthDate: i === 123 ? '1961-02-03' : '1970-01-01',
+        gender: '不明',
+        confirmNotDuplicate: true,
+      }));
+      for (let i = 0; i < bodies.length; i += 4) await Promise.all(bodies.slice(i, i + 4).map((b) => api.post('/api/v1/persons', b)));
+
+      await withPage(async (page) => {
+        await loginAs(page, CLERK.loginId, CLERK.password, CLERK.name);
+        await openNav(page, '本人・世帯');
+        await page.getByLabel('氏名・カナ').fill('はばひろ');
+        await page.getByRole('button', { name: '検索', exact: true }).click();
+        await page.getByText('当てはまる人が多すぎます').waitFor();
+        await page.getByText('条件に当てはまる人が500人を超えるため、一覧にできません。').waitFor();
+        expect(await page.getByRole('link', { name: /^幅広/ }).count()).toBe(0);
+        await screenshot(page, 'person-search-too-broad');
+
+        await page.getByLabel('生年月日').fill('昭和36年2月3日');
+        await page.getByRole('button', { name: '検索', exact: true }).click();
+        await page.getByRole('link', { name: `幅広 ${given(123)}` }).waitFor();
+        expect(await page.getByText('当てはまる人が多すぎます').count()).toBe(0);
       });
     },
     TIMEOUT,

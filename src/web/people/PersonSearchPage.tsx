@@ -15,11 +15,17 @@ function Results({ path }: { path: string }) {
   const list = usePagedList<PersonSummary>(path);
   return (
     <>
-      {list.error?.status === 422 && (
-        <Notice tone="error" title="検索の条件を確認してください">
-          <p>{Object.values(list.error.fields).join(' ') || list.error.message}</p>
-        </Notice>
-      )}
+      {list.error?.status === 422 &&
+        (list.error.code === 'search_too_broad' ? (
+          <Notice tone="warning" title="当てはまる人が多すぎます">
+            <p>{list.error.message}</p>
+            <p className="muted">例：「たかはし」ではなく「たかはし よし」、または生年月日を加える。</p>
+          </Notice>
+        ) : (
+          <Notice tone="error" title="検索の条件を確認してください">
+            <p>{Object.values(list.error.fields).join(' ') || list.error.message}</p>
+          </Notice>
+        ))}
       <ListResults
         id="person-results-title"
         title="検索結果"
