@@ -172,8 +172,7 @@ function stepEntry(auth: AuthState, action: string, outcome: AuditEntry['outcome
 export async function verifySecondFactor(db: Db, auth: AuthState, code: string): Promise<AuthStep> {
   if (auth.step !== 'totp') throw new AppError(409, 'wrong_step', '確認コードの入力は不要です。');
   const user = await loadUserForStep(db, auth);
-  const step = user.totp_secret ? verifyTotp(user.totp_secret, code) : null;
-  if (step === null || (user.totp_last_step !== null && step <= user.totp_last_step)) {
+  const refuse = async (): Promise<never> => {
     const { locks } = await recordFailedAttempt(db, user.id, stepEntry(auth, 'auth.totp', 'failure', 'wrong code'), (n) =>
       stepEntry(auth, 'auth.lockout', 'success', `${n} consecutive failures`),
     );
@@ -182,16 +181,24 @@ export async function verifySecondFactor(db: Db, auth: AuthState, code: string):
       throw ACCOUNT_LOCKED();
     }
     throw invalid({ code: '確認コードが正しくありません。アプリに表示されている6桁の数字を入力してください。' });
-  }
+  };
+  const step = user.totp_secret ? verifyTotp(user.totp_secret, code) : null;
+  if (step === null || (user.totp_last_step !== null && step <= user.totp_last_step)) return refuse();
   const next = nextStep(user, auth.municipality.settings.mfaRequired, 'totp');
-  await db.transaction().execute(async (trx) => {
-    await trx
+  const accepted = await db.transaction().execute(async (trx) => {
+    // Spend the step only if no concurrent request spent it (or a later one) since we read the user:
+    // the same code submitted twice at once is accepted once.
+    const updated = await trx
       .updateTable('users')
       .set({ failed_attempts: 0, totp_last_step: step, ...(next === 'done' ? { last_login_at: new Date() } : {}) })
       .where('id', '=', user.id)
-      .execute();
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
     await appendAudit(trx, [stepEntry(auth, 'auth.totp', 'success')]);
+    return true;
   });
+  if (!accepted) return refuse();
   await setSessionStep(db, auth.sessionId, next);
   return next;
 }

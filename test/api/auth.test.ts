@@ -298,6 +298,25 @@ describe.each(DATABASE_KINDS)('authentication (%s)', (kind) => {
     expect(await auditRows(t, 'auth.totp_enabled', user.loginId)).toHaveLength(1);
   });
 
+  it('TOTP: the same code submitted several times at once is accepted once', async () => {
+    const user = await t.createUser();
+    const secret = await enrolTotp(await t.login(user.loginId, user.password));
+    const agents = await Promise.all([1, 2, 3, 4].map(() => t.login(user.loginId, user.password)));
+    for (const agent of agents) expect(agent.session?.step).toBe('totp');
+
+    // The code enrolment spent is not reused; the next step's code is valid (±1 step for clock drift).
+    const code = totpCode(secret, currentStep() + 1);
+    const results = await Promise.all(agents.map((agent) => agent.post('/api/v1/auth/login/totp', { code })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 422, 422, 422]);
+    for (const [i, res] of results.entries()) {
+      if (res.statusCode === 422) expect(json(res).error.fields.code).toContain('確認コードが正しくありません');
+      expect((await agents[i]!.get('/api/v1/agencies')).statusCode).toBe(res.statusCode === 200 ? 200 : 401);
+    }
+
+    const rows = await auditRows(t, 'auth.totp', user.loginId);
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['failure', 'failure', 'failure', 'success']);
+  });
+
   it('when the municipality requires two factors, a user without TOTP must enrol at login', async () => {
     const admin = await t.loginAdmin();
     const settings = await setSettings(admin, { mfaRequired: true });
