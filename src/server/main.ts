@@ -18,7 +18,7 @@ async function main() {
       process.exit(1);
     }
   }
-  const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   const migrated = await migrateToLatest(handle.db);
   const boot = await bootstrap(handle.db, { preset: config.preset, adminPassword: config.adminPassword });
 
