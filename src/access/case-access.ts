@@ -3,7 +3,7 @@ import { notFound } from '../server/errors.ts';
 import type { CaseStatus, TeamRole } from '../shared/cases.ts';
 import type { AccessContext } from './context.ts';
 import type { Scope } from './gateway.ts';
-import { fullAccessPredicate } from './person-access.ts';
+import { agencyFullAccessPredicate, fullAccessPredicate } from './person-access.ts';
 
 /**
  * Who may see a case (事例, 多機関協働): its team, within the person's consent.
@@ -63,6 +63,26 @@ export function visibleCasePredicate(ctx: AccessContext, k = 'k'): Expression<Sq
       join persons kpp on kpp.municipality_id = kp.municipality_id and kpp.id = kp.person_id
       where kp.municipality_id = ${sql.ref(`${k}.municipality_id`)} and kp.case_id = ${sql.ref(`${k}.id`)} and kp.is_primary
         and not ${fullAccessPredicate(ctx, 'kpp')})
+  )`;
+}
+
+/**
+ * SQL: the case aliased `k` is visible to the agency as a whole — on the
+ * team, with the agency's own access to the 本人 (registered, recorded,
+ * current consent). No one's emergency grant counts. For aggregates kept
+ * per agency (the coordinators' overview); what a user is shown is checked
+ * again with visibleCasePredicate.
+ */
+export function agencyVisibleCasePredicate(agencyId: string, k = 'k'): Expression<SqlBool> {
+  return sql<SqlBool>`(
+    exists (select 1 from case_members tm
+            where tm.municipality_id = ${sql.ref(`${k}.municipality_id`)} and tm.case_id = ${sql.ref(`${k}.id`)}
+              and tm.agency_id = ${agencyId}::uuid and tm.user_id is null and tm.removed_at is null)
+    and not exists (
+      select 1 from case_persons kp
+      join persons kpp on kpp.municipality_id = kp.municipality_id and kpp.id = kp.person_id
+      where kp.municipality_id = ${sql.ref(`${k}.municipality_id`)} and kp.case_id = ${sql.ref(`${k}.id`)} and kp.is_primary
+        and not ${agencyFullAccessPredicate(agencyId, 'kpp')})
   )`;
 }
 

@@ -15,6 +15,7 @@ import * as searchIndexes from './migrations/20261124T0900_search_indexes.ts';
 import * as cases from './migrations/20261125T0900_cases.ts';
 import * as meetings from './migrations/20261126T0900_meetings.ts';
 import * as rateLimits from './migrations/20261202T0900_rate_limits.ts';
+import * as taskOverview from './migrations/20261202T1000_task_overview.ts';
 
 export type Db = Kysely<Database>;
 
@@ -118,6 +119,7 @@ const migrations: Record<string, Migration> = {
   '20261125T0900_cases': cases,
   '20261126T0900_meetings': meetings,
   '20261202T0900_rate_limits': rateLimits,
+  '20261202T1000_task_overview': taskOverview,
 };
 
 class StaticProvider implements MigrationProvider {

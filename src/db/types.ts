@@ -165,6 +165,36 @@ export interface RateLimitTable {
   expires_at: Timestamp;
 }
 
+/** The coordinators' overview, computed per agency by a job (src/tasks/service.ts). */
+export interface TaskOverviewRunTable {
+  municipality_id: string;
+  agency_id: string;
+  refreshed_at: Timestamp;
+  today: ColumnType<string, string, string>;
+  no_contact_days: number;
+  counts: Json<{ kind: string; n: number; overdue: number }[]>;
+  by_status: Json<{ status: string; n: number }[]>;
+  by_lead: Json<{ agency_id: string; name: string; open_cases: number; tasks: number; overdue: number }[]>;
+}
+
+export interface TaskOverviewRowTable {
+  municipality_id: string;
+  agency_id: string;
+  kind: string;
+  ref_id: string;
+  case_id: string | null;
+  referral_id: string | null;
+  due_on: ColumnType<string | null, string | null, string | null>;
+  base_at: Timestamp | null;
+  days: number | null;
+  party: string | null;
+  role: string | null;
+  sort_at: Timestamp;
+  overdue: boolean;
+  k_status: string | null;
+  k_lead: string | null;
+}
+
 export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabase {
   municipalities: MunicipalityTable;
   departments: DepartmentTable;
@@ -178,6 +208,8 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   audit_events: AuditEventTable;
   job_runs: JobRunTable;
   rate_limits: RateLimitTable;
+  task_overview_runs: TaskOverviewRunTable;
+  task_overview_rows: TaskOverviewRowTable;
 }
 
 export type Municipality = Selectable<MunicipalityTable>;

@@ -5,6 +5,7 @@ import { purgeExpiredSessions } from '../auth/sessions.ts';
 import { raiseOverdueReferralAlerts } from '../referrals/service.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { purgeRateLimits } from './rate-limit-store.ts';
+import { OVERVIEW_REFRESH_MS, refreshAllTaskOverviews } from '../tasks/service.ts';
 
 /**
  * Background jobs. Several server processes may share one PostgreSQL, so
@@ -66,6 +67,14 @@ const JOBS: Job[] = [
     everyMs: 10 * 60_000,
     run: async (db) => {
       await purgeRateLimits(db);
+    },
+  },
+  {
+    // The coordinators' overview (全体状況) of every agency with a coordinator or secretariat account.
+    name: 'tasks.overview',
+    everyMs: OVERVIEW_REFRESH_MS,
+    run: async (db) => {
+      await refreshAllTaskOverviews(db);
     },
   },
 ];

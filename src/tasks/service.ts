@@ -1,12 +1,13 @@
-import { sql, type RawBuilder } from 'kysely';
-import { visibleCasePredicate } from '../access/case-access.ts';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { agencyVisibleCasePredicate, visibleCasePredicate } from '../access/case-access.ts';
 import type { UserContext } from '../access/context.ts';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { displayName } from '../people/service.ts';
 import { CASE_STATUSES, CASE_STATUS_LABELS, type CaseStatus } from '../shared/cases.ts';
 import { todayJst } from '../shared/date-input.ts';
-import { formatDate } from '../shared/dates.ts';
+import { formatDate, formatDateTime } from '../shared/dates.ts';
+import type { Database } from '../db/types.ts';
 
 /**
  * 「誰も取りこぼさない」: the work that exists because of the data — plan
@@ -95,6 +96,10 @@ export interface TaskList {
 }
 
 export interface TaskOverview extends TaskList {
+  /** When the counts and the list were computed (a job recomputes them every few minutes). */
+  refreshedAt: string;
+  refreshedAtLabel: string;
+  refreshEveryMinutes: number;
   byStatus: { status: CaseStatus; label: string; count: number }[];
   byLeadAgency: { agencyId: string; agencyName: string; openCases: number; tasks: number; overdue: number }[];
 }
@@ -349,13 +354,14 @@ interface ResultRow {
 /**
  * The first `limit` tasks (overdue first, then by due date) that pass `where`
  * (columns of `t`), then their case, agency and person names, as JSON.
+ * `source` replaces the selection of the listed tasks (a subquery aliased t).
  */
-function itemsJson(p: Params, where: RawBuilder<unknown>) {
+function itemsJson(p: Params, where: RawBuilder<unknown>, source?: RawBuilder<unknown>) {
   return sql`(
     select coalesce(json_agg(x order by x.overdue desc, x.sort_at, x.kind, x.ref_id), '[]'::json) from (
       select t.*, k.case_no, k.title as case_title, k.status as case_status, la.name as lead_agency_name, pa.name as party_name,
              pp.name as person_name, pp.alias as person_alias, mm.id as meeting_id, mm.title as meeting_title, mm.kind as meeting_kind, mu.name as owner_name
-      from (select * from tasks t where ${where} order by t.overdue desc, t.sort_at, t.kind, t.ref_id limit ${LIST_LIMIT + 1}) t
+      from ${source ?? sql`(select * from tasks t where ${where} order by t.overdue desc, t.sort_at, t.kind, t.ref_id limit ${LIST_LIMIT + 1}) t`}
       left join cases k on k.municipality_id = ${p.m}::uuid and k.id = t.case_id
       left join agencies la on la.municipality_id = k.municipality_id and la.id = k.lead_agency_id
       left join agencies pa on pa.municipality_id = ${p.m}::uuid and pa.id = t.party
@@ -608,37 +614,43 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
   return result;
 }
 
+/** The overview is recomputed by a job this often (src/server/jobs.ts). */
+export const OVERVIEW_REFRESH_MS = 5 * 60_000;
+/** Older than this (jobs off, or a new agency), the page recomputes it before answering. */
+export const OVERVIEW_MAX_AGE_MS = 15 * 60_000;
+
 /**
- * コーディネーター向けの全体状況: every case the agency is on the team of
- * (within consent) — counts of tasks by kind, cases by status and open cases
- * and tasks by 主担当機関, and the task list (filters apply to the list).
- * Staff's personal 次の予定 are not part of it.
+ * Recompute the coordinators' overview of one agency: every case the agency
+ * is on the team of and may see as an agency (the 本人's consent) — counts
+ * of tasks by kind, cases by status, open cases and tasks by 主担当機関, and
+ * the tasks themselves (keys, dates and states; no text). The cost is in
+ * proportion to the agency's caseload (≈0.1–0.2 s for 2,000 open cases),
+ * which is why it runs in the background and not on every page view.
+ * Refreshes of one agency queue on its run row (several processes, the
+ * job and a page view may meet); the last one wins with the same result.
  */
-export async function taskOverview(scope: Scope, filter: OverviewFilter): Promise<TaskOverview> {
-  const ctx = requireUser(scope);
-  if (!ctx.roles.some((r) => r === 'coordinator' || r === 'secretariat')) {
-    scope.deny(`role ${ctx.role} may not see the coordinator overview`, '全体状況は地域福祉コーディネーターと事務局の方が使う画面です。ご自分の仕事は「わたしの仕事」で確認できます。');
-  }
-  const p = await params(scope, ctx);
-  const conditions: RawBuilder<unknown>[] = [sql`true`];
-  if (filter.kind) conditions.push(sql`t.kind = ${filter.kind}`);
-  if (filter.severity) conditions.push(sql`t.overdue = ${filter.severity === 'overdue'}`);
-  if (filter.status) conditions.push(sql`t.k_status = ${filter.status}`);
-  if (filter.leadAgencyId) conditions.push(sql`t.k_lead = ${filter.leadAgencyId}::uuid`);
-  const where = sql.join(conditions, sql` and `);
-  await withoutJit(scope);
-  // The open cases are checked for visibility up front (their counts by status
-  // and 主担当 need it); closed ones only when their follow-up is overdue.
-  const { rows } = await sql<ResultRow & { by_status: { status: string; n: number }[] | null; by_lead: { agency_id: string; name: string; open_cases: number; tasks: number; overdue: number }[] | null }>`
+export async function refreshTaskOverview(trx: Transaction<Database>, municipalityId: string, agencyId: string, now = new Date()): Promise<void> {
+  const m = await trx.selectFrom('municipalities').select('settings').where('id', '=', municipalityId).executeTakeFirstOrThrow();
+  const p: Params = { m: municipalityId, agencyId, userId: '', today: todayJst(now), noContactDays: readSettings(m.settings).noContactAlertDays };
+  const empty = JSON.stringify([]);
+  await trx
+    .insertInto('task_overview_runs')
+    .values({ municipality_id: p.m, agency_id: agencyId, refreshed_at: now, today: p.today, no_contact_days: p.noContactDays, counts: empty, by_status: empty, by_lead: empty })
+    .onConflict((oc) => oc.columns(['municipality_id', 'agency_id']).doUpdateSet({ refreshed_at: now }))
+    .execute();
+  await trx.deleteFrom('task_overview_rows').where('municipality_id', '=', p.m).where('agency_id', '=', agencyId).execute();
+  await sql`set local jit = off`.execute(trx);
+  await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+  const { rows } = await sql<{ counts: unknown; by_status: unknown; by_lead: unknown }>`
     with base as materialized (
       select ${SET_COLUMNS}
       from cases k
-      where k.municipality_id = ${p.m}::uuid and k.status not in ('closed', 'suspended') and ${visibleCasePredicate(ctx, 'k')}
+      where k.municipality_id = ${p.m}::uuid and k.status not in ('closed', 'suspended') and ${agencyVisibleCasePredicate(agencyId, 'k')}
     ),
     closed as materialized (
       select ${SET_COLUMNS}
       from cases k
-      where k.municipality_id = ${p.m}::uuid and ${followUpDue(p)} and ${visibleCasePredicate(ctx, 'k')}
+      where k.municipality_id = ${p.m}::uuid and ${followUpDue(p)} and ${agencyVisibleCasePredicate(agencyId, 'k')}
     ),
     tasks as materialized (
       ${planReview(p, 'base')}
@@ -646,8 +658,13 @@ export async function taskOverview(scope: Scope, filter: OverviewFilter): Promis
       union all ${noContact(p, 'base')}
       union all ${followUp(p, 'closed', true)}
       union all ${referrals(p, true)}
+    ),
+    saved as (
+      insert into task_overview_rows (municipality_id, agency_id, kind, ref_id, case_id, referral_id, due_on, base_at, days, party, role, sort_at, overdue, k_status, k_lead)
+      select ${p.m}::uuid, ${agencyId}::uuid, kind, ref_id, case_id, referral_id, due_on, base_at, days, party, role, sort_at, overdue, k_status, k_lead
+      from tasks
     )
-    select ${itemsJson(p, where)} as items, ${COUNTS_JSON} as counts,
+    select ${COUNTS_JSON} as counts,
       (select coalesce(json_agg(s), '[]'::json) from (select status, count(*)::int as n from base group by status) s) as by_status,
       (select coalesce(json_agg(l order by l.open_cases desc, l.name), '[]'::json) from (
          select a.id as agency_id, a.name, coalesce(b.n, 0)::int as open_cases, coalesce(tc.n, 0)::int as tasks, coalesce(tc.overdue, 0)::int as overdue
@@ -655,14 +672,104 @@ export async function taskOverview(scope: Scope, filter: OverviewFilter): Promis
          full join (select k_lead, count(*) as n, count(*) filter (where overdue) as overdue from tasks where k_lead is not null group by k_lead) tc
            on tc.k_lead = b.lead_agency_id
          join agencies a on a.municipality_id = ${p.m}::uuid and a.id = coalesce(b.lead_agency_id, tc.k_lead)
-      ) l) as by_lead`.execute(scope.trx);
-  const row = rows[0] ?? { items: [], counts: [], by_status: [], by_lead: [] };
-  const result = summarise(row, p.today, p.noContactDays);
-  const byStatus = new Map((row.by_status ?? []).map((s) => [s.status, Number(s.n)]));
+      ) l) as by_lead`.execute(trx);
+  const row = rows[0]!;
+  await trx
+    .updateTable('task_overview_runs')
+    .set({
+      refreshed_at: now,
+      today: p.today,
+      no_contact_days: p.noContactDays,
+      counts: JSON.stringify(row.counts ?? []),
+      by_status: JSON.stringify(row.by_status ?? []),
+      by_lead: JSON.stringify(row.by_lead ?? []),
+    })
+    .where('municipality_id', '=', p.m)
+    .where('agency_id', '=', agencyId)
+    .execute();
+}
+
+/** The job: recompute the overview of every agency with an active coordinator or secretariat account. */
+export async function refreshAllTaskOverviews(db: Kysely<Database>, now = new Date()): Promise<number> {
+  const agencies = await db
+    .selectFrom('users')
+    .select(['municipality_id', 'agency_id'])
+    .distinct()
+    .where('active', '=', true)
+    .where('role', 'in', ['coordinator', 'secretariat'])
+    .execute();
+  for (const a of agencies) {
+    await db.transaction().execute((trx) => refreshTaskOverview(trx, a.municipality_id, a.agency_id, now));
+  }
+  return agencies.length;
+}
+
+/**
+ * コーディネーター向けの全体状況: the agency's overview as last computed
+ * (every OVERVIEW_REFRESH_MS by a job; recomputed first when it is missing,
+ * from another day, or older than OVERVIEW_MAX_AGE_MS). Counts come from
+ * the computation; the list is read in its order and each listed task's
+ * case is checked against the user's access now, so a withdrawal of
+ * consent or a removal from the team hides it at once. Reading costs the
+ * same whatever the caseload. Staff's personal 次の予定 are not part of it.
+ */
+export async function taskOverview(scope: Scope, filter: OverviewFilter): Promise<TaskOverview> {
+  const ctx = requireUser(scope);
+  if (!ctx.roles.some((r) => r === 'coordinator' || r === 'secretariat')) {
+    scope.deny(`role ${ctx.role} may not see the coordinator overview`, '全体状況は地域福祉コーディネーターと事務局の方が使う画面です。ご自分の仕事は「わたしの仕事」で確認できます。');
+  }
+  const now = new Date();
+  const readRun = () =>
+    scope.trx
+      .selectFrom('task_overview_runs')
+      .selectAll()
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('agency_id', '=', ctx.agencyId)
+      .executeTakeFirst();
+  let run = await readRun();
+  if (!run || run.today !== todayJst(now) || now.getTime() - new Date(run.refreshed_at).getTime() > OVERVIEW_MAX_AGE_MS) {
+    await refreshTaskOverview(scope.trx, scope.municipalityId, ctx.agencyId, now);
+    run = (await readRun())!;
+  }
+  const p: Params = { m: scope.municipalityId, agencyId: ctx.agencyId, userId: ctx.userId, today: run.today, noContactDays: run.no_contact_days };
+  const conditions: RawBuilder<unknown>[] = [sql`true`];
+  if (filter.kind) conditions.push(sql`t.kind = ${filter.kind}`);
+  if (filter.severity) conditions.push(sql`t.overdue = ${filter.severity === 'overdue'}`);
+  if (filter.status) conditions.push(sql`t.k_status = ${filter.status}`);
+  if (filter.leadAgencyId) conditions.push(sql`t.k_lead = ${filter.leadAgencyId}::uuid`);
+  // In list order (index task_overview_rows_order), checked one by one until the page is full.
+  const page = sql`(
+    select v.kind, v.case_id, v.referral_id, v.ref_id, v.due_on, v.base_at, v.days,
+           case when v.kind in ('info_request_overdue', 'info_request_open')
+                  then (select left(ir.question, 80) from info_requests ir where ir.municipality_id = ${p.m}::uuid and ir.id = v.ref_id)
+                when v.kind = 'referral_unanswered'
+                  then (select left(r.chief_complaint, 80) from referrals r where r.municipality_id = ${p.m}::uuid and r.id = v.ref_id)
+           end as note,
+           v.party, v.role, v.sort_at, v.overdue, v.k_status, v.k_lead
+    from (
+      select t.* from (
+        select * from task_overview_rows t
+        where t.municipality_id = ${p.m}::uuid and t.agency_id = ${p.agencyId}::uuid and ${sql.join(conditions, sql` and `)}
+        order by t.overdue desc, t.sort_at, t.kind, t.ref_id
+        offset 0
+      ) t
+      where t.case_id is null
+         or exists (select 1 from cases k where k.municipality_id = ${p.m}::uuid and k.id = t.case_id and ${visibleCasePredicate(ctx, 'k')})
+      order by t.overdue desc, t.sort_at, t.kind, t.ref_id
+      limit ${LIST_LIMIT + 1}
+    ) v
+  ) t`;
+  const { rows } = await sql<Pick<ResultRow, 'items'>>`select ${itemsJson(p, sql`true`, page)} as items`.execute(scope.trx);
+  const result = summarise({ items: rows[0]?.items ?? [], counts: run.counts as ResultRow['counts'] }, p.today, p.noContactDays);
+  const byStatus = new Map(run.by_status.map((s) => [s.status, Number(s.n)]));
+  const refreshedAt = new Date(run.refreshed_at);
   scope.audit('task.overview', { targetType: 'case', details: { total: result.total, overdue: result.overdue, filter: { ...filter } } });
   return {
     ...result,
+    refreshedAt: refreshedAt.toISOString(),
+    refreshedAtLabel: formatDateTime(refreshedAt),
+    refreshEveryMinutes: OVERVIEW_REFRESH_MS / 60_000,
     byStatus: CASE_STATUSES.map((status) => ({ status, label: CASE_STATUS_LABELS[status], count: byStatus.get(status) ?? 0 })),
-    byLeadAgency: (row.by_lead ?? []).map((l) => ({ agencyId: l.agency_id, agencyName: l.name, openCases: Number(l.open_cases), tasks: Number(l.tasks), overdue: Number(l.overdue) })),
+    byLeadAgency: run.by_lead.map((l) => ({ agencyId: l.agency_id, agencyName: l.name, openCases: Number(l.open_cases), tasks: Number(l.tasks), overdue: Number(l.overdue) })),
   };
 }

@@ -3,6 +3,7 @@ import { formatDate } from '../../src/shared/dates.ts';
 import { DATABASE_KINDS, json, useTestApp, type Agent } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { todayJst } from '../support/people.ts';
+import { refreshAllTaskOverviews } from '../../src/tasks/service.ts';
 
 /**
  * 「誰も取りこぼさない」: tasks computed from the data, each with why it
@@ -329,6 +330,54 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
       .execute();
     expect(denied.length).toBeGreaterThan(0);
   });
+  it('the overview is computed in the background: a new task appears after the job runs, the listed cases are checked at once, an old one is recomputed', async () => {
+    type Overview = { items: Task[]; counts: { kind: string; count: number }[]; refreshedAt: string; refreshedAtLabel: string; refreshEveryMinutes: number };
+    const overview = async (): Promise<Overview> => {
+      const res = await w.coordinator.agent.get('/api/v1/tasks/overview');
+      expect(res.statusCode, res.body).toBe(200);
+      return json(res);
+    };
+    const noContactCount = (o: Overview) => o.counts.find((c) => c.kind === 'no_contact')!.count;
+    const listed = (o: Overview, caseId: string) => o.items.some((x) => x.kind === 'no_contact' && x.case?.id === caseId);
+
+    const first = await overview();
+    expect(first.refreshEveryMinutes).toBe(5);
+    expect(first.refreshedAtLabel).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日（(令和|平成)\S*年） \d{2}:\d{2}$/);
+
+    // A case without contact for 50 days: not in the overview until it is computed again.
+    const opened = await open8050Case(w, { name: '集計 待ち' });
+    await setCase(opened.case.id, { opened_on: addDays(today, -50) });
+    const before = await overview();
+    expect(before.refreshedAt).toBe(first.refreshedAt);
+    expect(listed(before, opened.case.id)).toBe(false);
+    expect(noContactCount(before)).toBe(noContactCount(first));
+
+    // The job recomputes every agency with a coordinator or secretariat account.
+    expect(await refreshAllTaskOverviews(t.db)).toBeGreaterThan(0);
+    const after = await overview();
+    expect(Date.parse(after.refreshedAt)).toBeGreaterThan(Date.parse(first.refreshedAt));
+    expect(listed(after, opened.case.id)).toBe(true);
+    expect(noContactCount(after)).toBe(noContactCount(first) + 1);
+
+    // The 本人 withdraws consent: the case leaves the list at the next view, before any recomputation.
+    await t.db.updateTable('consents').set({ withdrawn_on: today }).where('person_id', '=', opened.sonId).execute();
+    const withdrawn = await overview();
+    expect(withdrawn.refreshedAt).toBe(after.refreshedAt);
+    expect(listed(withdrawn, opened.case.id)).toBe(false);
+    // Recomputed, the counts no longer include it either.
+    await refreshAllTaskOverviews(t.db);
+    expect(noContactCount(await overview())).toBe(noContactCount(first));
+
+    // Computed longer ago than 15 minutes (jobs off) or on another day: recomputed before answering.
+    for (const stale of [{ refreshed_at: new Date(Date.now() - 16 * 60_000) }, { today: addDays(today, -1) }]) {
+      await t.db.updateTable('task_overview_runs').set(stale).where('agency_id', '=', w.agencies.coord).execute();
+      const fresh = await overview();
+      expect(Date.now() - Date.parse(fresh.refreshedAt)).toBeLessThan(60_000);
+      const run = await t.db.selectFrom('task_overview_runs').select('today').where('agency_id', '=', w.agencies.coord).executeTakeFirstOrThrow();
+      expect(run.today).toBe(today);
+    }
+  });
+
   it('a follow-up action decided at a meeting is in its owner\'s work with why; a 支援会議 one only after the 守秘義務 acknowledgement', async () => {
     const secUser = await t.createUser({ agency: '地域福祉課', role: 'secretariat', name: '事務局 会議子' });
     const sec = await t.login(secUser.loginId, secUser.password);

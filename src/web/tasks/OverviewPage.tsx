@@ -16,6 +16,7 @@ const PERSONAL_KINDS: readonly string[] = ['info_request_open', 'next_action', '
  * コーディネーター向けの全体状況: every open case the agency is on the team
  * of — how many need what (by kind, by status, by 主担当機関) and the list
  * of what is overdue or due soon, with why. For coordinators and the 事務局.
+ * Computed in the background every few minutes; the page says when.
  */
 export function OverviewPage() {
   const [params, setParams] = useSearchParams();
@@ -73,6 +74,7 @@ export function OverviewPage() {
               </>
             )}
             <span className="muted overview__basis">
+              {data.refreshedAtLabel}時点の集計です（{data.refreshEveryMinutes}分ごとに更新。一覧の事例は、開くたびに今の閲覧権限で確かめています）。
               本人と接触なし：最後の接触から{data.noContactAlertDays}日を超えた事例。終結後の伴走：終結から{data.followUpDays}日以内で、連絡の間隔を過ぎた事例。
             </span>
           </p>
