@@ -578,6 +578,13 @@ async function params(scope: Scope, ctx: UserContext): Promise<Params> {
  * requests and referrals addressed to the agency, the user's own next
  * actions, and the follow-up actions decided at meetings (the user's or the
  * agency's).
+ *
+ * The three kinds of case are three index reads (the user's team rows and
+ * then their cases by key; the agency's open lead cases, index
+ * cases_open_lead, each probed for a named colleague — `offset 0` keeps
+ * that a probe instead of a hash of every named member of the agency; the
+ * closed ones it follows, cases_follow_up), not one pass over every case
+ * of the municipality.
  */
 export async function myTasks(scope: Scope): Promise<TaskList> {
   const ctx = requireUser(scope);
@@ -587,15 +594,21 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
     with mine as materialized (
       select ${SET_COLUMNS}
       from cases k
-      where k.municipality_id = ${p.m}::uuid
-        and ((k.status not in ('closed', 'suspended')
-              and ((k.lead_agency_id = ${p.agencyId}::uuid
-                    and not exists (select 1 from case_members s
-                                    where s.municipality_id = k.municipality_id and s.case_id = k.id and s.agency_id = ${p.agencyId}::uuid
-                                      and s.user_id is not null and s.removed_at is null))
-                   or k.id in (select s.case_id from case_members s
-                               where s.municipality_id = ${p.m}::uuid and s.user_id = ${p.userId}::uuid and s.removed_at is null)))
-             or (k.status = 'closed' and k.follow_up_agency_id = ${p.agencyId}::uuid))
+      where k.municipality_id = ${p.m}::uuid and k.status not in ('closed', 'suspended')
+        and k.id = any(array(select s.case_id from case_members s
+                             where s.municipality_id = ${p.m}::uuid and s.user_id = ${p.userId}::uuid and s.removed_at is null))
+      union
+      select ${SET_COLUMNS}
+      from cases k
+      where k.municipality_id = ${p.m}::uuid and k.status not in ('closed', 'suspended') and k.lead_agency_id = ${p.agencyId}::uuid
+        and not exists (select 1 from case_members s
+                        where s.municipality_id = k.municipality_id and s.case_id = k.id and s.agency_id = ${p.agencyId}::uuid
+                          and s.user_id is not null and s.removed_at is null
+                        offset 0)
+      union
+      select ${SET_COLUMNS}
+      from cases k
+      where k.municipality_id = ${p.m}::uuid and k.status = 'closed' and k.follow_up_agency_id = ${p.agencyId}::uuid
     ),
     raw as materialized (
       ${planReview(p, 'mine')}
