@@ -197,7 +197,7 @@ describe.each(DATABASE_KINDS)('referrals (%s)', (kind) => {
     expect(coordinated).toMatchObject({ toCoordination: true, toAgency: { name: COORD } });
   });
 
-  it('counts the inbox and outbox per status', async () => {
+  it('counts the open referrals of the inbox and outbox per status (completed and returned ones are not counted)', async () => {
     // A pair of agencies used by this test only.
     const [s, r] = await Promise.all([t.createUser({ agency: '居住支援相談窓口' }), t.createUser({ agency: '消費生活相談' })]);
     const [sa, ra] = await Promise.all([t.login(s.loginId, s.password), t.login(r.loginId, r.password)]);
@@ -209,8 +209,8 @@ describe.each(DATABASE_KINDS)('referrals (%s)', (kind) => {
     await act(ra, three.id, 'complete');
     const empty = { in_progress: 0, overdue: 0 };
     const counts = json(await ra.get('/api/v1/referrals/counts'));
-    expect(counts.inbox).toEqual({ ...empty, sent: 1, accepted: 1, returned: 1, completed: 1, open: 2 });
-    expect(counts.outbox).toEqual({ ...empty, sent: 0, accepted: 0, returned: 0, completed: 0, open: 0 });
+    expect(counts.inbox).toEqual({ ...empty, sent: 1, accepted: 1, open: 2 });
+    expect(counts.outbox).toEqual({ ...empty, sent: 0, accepted: 0, open: 0 });
     const senderCounts = json(await sa.get('/api/v1/referrals/counts'));
     expect(senderCounts.outbox).toEqual(counts.inbox);
     const inbox = json(await ra.get('/api/v1/referrals?box=inbox'));

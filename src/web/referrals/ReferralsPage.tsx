@@ -85,7 +85,7 @@ export function ReferralsPage() {
                 {...(status === s ? { 'aria-current': 'page' as const } : {})}
               >
                 {REFERRAL_STATUS_LABELS[s]}
-                <span className="chip__count">{current?.[s] ?? 0}</span>
+                {current?.[s] !== undefined && <span className="chip__count">{current[s]}</span>}
               </Link>
             </li>
           ))}
