@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     if (!response.ok) throw new Error(`the running server (pid ${bridge.pid}) refused the command: HTTP ${response.status}`);
     result = (await response.json()) as CliResult;
   } else {
-    const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
     try {
       if (args[0] !== 'migrate') await migrateToLatest(handle.db);
       result = await runCli(handle.db, { args, stdin });
