@@ -13,8 +13,10 @@ import type { Database } from '../db/types.ts';
  * 「誰も取りこぼさない」: the work that exists because of the data — plan
  * reviews falling due, unanswered information requests and referrals,
  * people nobody has been in contact with, follow-up (伴走) after closure,
- * and the next actions staff wrote in their records. Nothing is stored:
- * every task is computed when asked, and each says why it exists.
+ * and the next actions staff wrote in their records. Every task is computed
+ * from the data and says why it exists: わたしの仕事 when asked, the
+ * coordinators' overview every few minutes per agency (refreshTaskOverview,
+ * below), since it covers a whole agency's caseload.
  *
  * Speed (20,000 cases, 1,000,000 records): one SQL statement per request.
  * The cases in question are selected and checked for visibility once
