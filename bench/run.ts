@@ -176,6 +176,8 @@ interface RunResult {
   loadAverage: { start: number; end: number };
   searchHits: Record<string, { items: number; more: boolean }>;
   personSearchHits: Record<string, { items: number; more: boolean; tooBroad?: boolean }>;
+  /** Phone fragments searched, and how many matched more than PERSON_SEARCH_MATCH_LIMIT people. */
+  phoneSearches?: { fragments: number; tooBroad: number };
   scryptVerify: Stats;
   /** The overview's background recomputation for the measured agency (in-process, ms). */
   overviewRefresh?: Stats;
@@ -248,6 +250,7 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
   const rounds: Record<string, Stats[]> = {};
   const searchHits: RunResult['searchHits'] = {};
   const personSearchHits: RunResult['personSearchHits'] = {};
+  let phoneTooBroad = 0;
   let token: string;
   try {
     token = await signIn(client, staff);
@@ -268,8 +271,15 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
       const page = res.status === 200 ? (JSON.parse(res.body) as { items: unknown[]; nextCursor: string | null }) : null;
       personSearchHits[term] = page ? { items: page.items.length, more: page.nextCursor !== null } : { items: 0, more: false, tooBroad: true };
     }
+    // A page (200) or, past PERSON_SEARCH_MATCH_LIMIT matches, the refusal as too broad (422).
+    const personSearch = async (path: string) => {
+      const res = await clerk.request('GET', path);
+      if (!personSearchAnswered(res)) throw new Error(`GET ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+      return res;
+    };
     const birthPath = (i: number) => `/api/v1/persons?birthDate=${people.birthDates[i % people.birthDates.length]}`;
     const phonePath = (i: number) => `/api/v1/persons?phone=${encodeURIComponent(people.phoneFragments[i % people.phoneFragments.length]!)}`;
+    for (const [i] of people.phoneFragments.entries()) if ((await personSearch(phonePath(i))).status === 422) phoneTooBroad += 1;
     const personId = (i: number) => people.visiblePersonIds[i % people.visiblePersonIds.length]!;
     let intakes = 0;
     const casePage = (i: number) => `/api/v1/cases/${seed.cases.pageCaseIds[i % seed.cases.pageCaseIds.length]}`;
@@ -283,13 +293,10 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
         key: 'person.search',
         n: N.personSearch,
         warmup: WARMUP.person,
-        op: async (i) => {
-          const res = await clerk.request('GET', personPath(i));
-          if (!personSearchAnswered(res)) throw new Error(`person search: ${res.status} ${res.body.slice(0, 300)}`);
-        },
+        op: (i) => personSearch(personPath(i)),
       },
-      { key: 'person.search.birthDate', n: N.personSearchBirthDate, warmup: WARMUP.person, op: (i) => clerk.expect('GET', birthPath(i), 200) },
-      { key: 'person.search.phone', n: N.personSearchPhone, warmup: WARMUP.person, op: (i) => clerk.expect('GET', phonePath(i), 200) },
+      { key: 'person.search.birthDate', n: N.personSearchBirthDate, warmup: WARMUP.person, op: (i) => personSearch(birthPath(i)) },
+      { key: 'person.search.phone', n: N.personSearchPhone, warmup: WARMUP.person, op: (i) => personSearch(phonePath(i)) },
       {
         key: 'intake.save',
         n: N.intakeAnonymous,
@@ -564,6 +571,7 @@ async function benchRun(kind: DbKind, population: number, where: DatabaseOptions
       loadAverage: { start: Math.round(loadStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
       searchHits,
       personSearchHits,
+      phoneSearches: { fragments: people.phoneFragments.length, tooBroad: phoneTooBroad },
       scryptVerify,
       overviewRefresh,
       operations,
@@ -749,6 +757,9 @@ function markdown(report: Report) {
   if (first) lines.push(`- Directory search terms (first page of up to 50, "+" = more pages): ${hits(first.searchHits)}.`);
   for (const r of report.runs) {
     lines.push(`- Person search terms at ${count(r.population)} people on ${r.kind} (first page of up to 30 the clerk may see, "+" = more pages; "too broad" = more than ${PERSON_SEARCH_MATCH_LIMIT} matches in the municipality, answered 422 and asked for another criterion): ${hits(r.personSearchHits)}.`);
+    if (r.phoneSearches) {
+      lines.push(`- Phone fragments at ${count(r.population)} people on ${r.kind} (the last four digits, or the start of a mobile number): ${r.phoneSearches.tooBroad} of ${r.phoneSearches.fragments} matched more than ${PERSON_SEARCH_MATCH_LIMIT} people and were answered 422 (too broad).`);
+    }
   }
   for (const note of report.notes) lines.push(`- ${note}`);
   lines.push('');
