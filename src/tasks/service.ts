@@ -392,6 +392,19 @@ async function withoutJit(scope: Scope) {
   await sql`set local max_parallel_workers_per_gather = 0`.execute(scope.trx);
 }
 
+/**
+ * わたしの仕事 starts from the few cases of one user and every join after
+ * that is a lookup by key; the planner, guessing a thousand cases where
+ * there are fifty, hashed whole tables instead (every plan due in the
+ * municipality, every meeting follow-up, every agency): 22 ms instead of
+ * 15 ms at 200,000 people, growing with the municipality. Hash and merge
+ * joins are off for this transaction only.
+ */
+async function lookupsOnly(scope: Scope) {
+  await sql`set local enable_hashjoin = off`.execute(scope.trx);
+  await sql`set local enable_mergejoin = off`.execute(scope.trx);
+}
+
 /* ---------- turning rows into tasks ---------- */
 
 function severityOf(overdue: boolean): { severity: TaskSeverity; severityLabel: string } {
@@ -592,6 +605,7 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
   const ctx = requireUser(scope);
   const p = await params(scope, ctx);
   await withoutJit(scope);
+  await lookupsOnly(scope);
   const { rows } = await sql<ResultRow>`
     with mine as materialized (
       select ${SET_COLUMNS}
