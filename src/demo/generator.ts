@@ -385,7 +385,16 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     if (response === '他機関へつなぎ' || response === '多機関協働へ') {
       const to = response === '多機関協働へ' ? coordination.id : r.pick(agencies.filter((a) => a.id !== agency)).id;
       const rid = nextId(when);
-      const outcome = r.weighted([['completed', 50], ['in_progress', 14], ['accepted', 14], ['returned', 8], ['sent', 14]] as const);
+      // Referrals are answered within days and support ends: the older a referral, the more
+      // surely it is completed or returned. Open ones are mostly this season's.
+      const ageDays = (now.getTime() - when.getTime()) / 86_400_000;
+      const outcome = r.weighted(
+        ageDays <= 60
+          ? ([['completed', 50], ['in_progress', 14], ['accepted', 14], ['returned', 8], ['sent', 14]] as const)
+          : ageDays <= 365
+            ? ([['completed', 72], ['in_progress', 12], ['accepted', 3], ['returned', 12], ['sent', 1]] as const)
+            : ([['completed', 87], ['in_progress', 1], ['accepted', 0.5], ['returned', 11.4], ['sent', 0.1]] as const),
+      );
       const steps = { sent: ['sent'], accepted: ['sent', 'accepted'], returned: ['sent', 'returned'], in_progress: ['sent', 'accepted', 'in_progress'], completed: ['sent', 'accepted', 'in_progress', 'completed'] }[outcome];
       const stepAt = (k: number) => new Date(when.getTime() + k * r.int(1, 4) * 86_400_000);
       const toUser = clerk(to);
