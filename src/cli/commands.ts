@@ -226,6 +226,11 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
         out.push(
           `${municipality.name}: ${r.persons} people, ${r.households} households, ${r.consultations} consultations, ${r.consents} consents, ${r.referrals} referrals, ${r.users} staff accounts added in ${((Date.now() - started) / 1000).toFixed(1)} s (fictional data)`,
           `cases: ${r.cases.cases} cases with ${r.cases.supportRecords} support records, ${r.cases.plans} plans, ${r.cases.assessments} assessments, ${r.cases.infoRequests} information requests, ${r.cases.coordinators} coordinator accounts in ${(r.cases.ms / 1000).toFixed(1)} s`,
+          ...(r.meetings
+            ? [
+                `meetings: ${r.meetings.meetings} (重層的支援会議 ${r.meetings.jusou}, 支援会議 ${r.meetings.shien}, 推進会議 ${r.meetings.suishin}) with ${r.meetings.agendaItems} agenda items, ${r.meetings.decisions} decisions, ${r.meetings.followUps} follow-up actions, ${r.meetings.attendees} attendees, ${r.meetings.acknowledgements} 守秘義務 acknowledgements`,
+              ]
+            : []),
         );
         break;
       }

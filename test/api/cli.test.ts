@@ -68,4 +68,16 @@ describe.each(DATABASE_KINDS)('administrator CLI (%s)', (kind) => {
   it('migrates (nothing to do on a current schema)', async () => {
     expect(await runCli(t.db, { args: ['migrate'] })).toEqual({ code: 0, stdout: 'schema is up to date\n', stderr: '' });
   });
+
+  it('generates fictional demo data and says what it made, meetings included', async () => {
+    const r = await runCli(t.db, { args: ['demo', 'generate', '--population', '400', '--years', '2', '--seed', '7'] });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^小金井市: 400 people, \d+ households, \d+ consultations, \d+ consents, \d+ referrals, \d+ staff accounts added in [\d.]+ s \(fictional data\)$/);
+    expect(lines[1]).toMatch(/^cases: 40 cases with \d+ support records/);
+    expect(lines[2]).toMatch(/^meetings: \d+ \(重層的支援会議 \d+, 支援会議 \d+, 推進会議 \d+\) with \d+ agenda items, \d+ decisions, \d+ follow-up actions, \d+ attendees, \d+ 守秘義務 acknowledgements$/);
+    const bad = await runCli(t.db, { args: ['demo', 'generate', '--population', '0'] });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--population must be a whole number from 1 to 2000000');
+  });
 });
