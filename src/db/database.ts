@@ -16,6 +16,7 @@ import * as cases from './migrations/20261125T0900_cases.ts';
 import * as meetings from './migrations/20261126T0900_meetings.ts';
 import * as rateLimits from './migrations/20261202T0900_rate_limits.ts';
 import * as taskOverview from './migrations/20261202T1000_task_overview.ts';
+import * as caseLeadUnassigned from './migrations/20261202T1100_case_lead_unassigned.ts';
 
 export type Db = Kysely<Database>;
 
@@ -120,6 +121,7 @@ const migrations: Record<string, Migration> = {
   '20261126T0900_meetings': meetings,
   '20261202T0900_rate_limits': rateLimits,
   '20261202T1000_task_overview': taskOverview,
+  '20261202T1100_case_lead_unassigned': caseLeadUnassigned,
 };
 
 class StaticProvider implements MigrationProvider {

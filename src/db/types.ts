@@ -473,6 +473,8 @@ export interface CaseTable {
   closure_meeting_ref: string | null;
   closure_meeting_date: NullableDate;
   closure_meeting_id: string | null;
+  /** Nobody of the 主担当 agency is named on the team (kept by triggers; migration 20261202T1100). */
+  lead_unassigned: Generated<boolean>;
   follow_up_agency_id: string | null;
   follow_up_frequency: string | null;
   follow_up_interval_days: number | null;

@@ -595,11 +595,10 @@ async function params(scope: Scope, ctx: UserContext): Promise<Params> {
  * agency's).
  *
  * The three kinds of case are three index reads (the user's team rows and
- * then their cases by key; the agency's open lead cases, index
- * cases_open_lead, each probed for a named colleague — `offset 0` keeps
- * that a probe instead of a hash of every named member of the agency; the
- * closed ones it follows, cases_follow_up), not one pass over every case
- * of the municipality.
+ * then their cases by key; the agency's open lead cases nobody there is
+ * named on, index cases_lead_unassigned over the trigger-kept
+ * `cases.lead_unassigned`; the closed ones it follows, cases_follow_up),
+ * not one pass over every case of the municipality or of the agency.
  */
 export async function myTasks(scope: Scope): Promise<TaskList> {
   const ctx = requireUser(scope);
@@ -617,10 +616,7 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
       select ${SET_COLUMNS}
       from cases k
       where k.municipality_id = ${p.m}::uuid and k.status not in ('closed', 'suspended') and k.lead_agency_id = ${p.agencyId}::uuid
-        and not exists (select 1 from case_members s
-                        where s.municipality_id = k.municipality_id and s.case_id = k.id and s.agency_id = ${p.agencyId}::uuid
-                          and s.user_id is not null and s.removed_at is null
-                        offset 0)
+        and k.lead_unassigned
       union
       select ${SET_COLUMNS}
       from cases k

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { encodeCursor } from '../../src/shared/pagination.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp } from '../support/app.ts';
-import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { caseWorld, leadUnassignedMismatches, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { auditCount, consult, recordConsent, registerPerson, todayJst } from '../support/people.ts';
 
 /**
@@ -184,8 +184,14 @@ describe.each(DATABASE_KINDS)('cases (%s)', (kind) => {
     expect(refused.statusCode).toBe(422);
     const team = json(await w.coordinator.agent.post(`/api/v1/cases/${c.id}/team`, { agencyId: w.agencies.window, role: 'cooperating' })).items;
     const windowRow = team.find((m: { agencyId: string; userId: string | null }) => m.agencyId === w.agencies.window && m.userId === null);
+    const unassigned = async () => (await t.db.selectFrom('cases').select('lead_unassigned').where('id', '=', c.id).executeTakeFirstOrThrow()).lead_unassigned;
+    // The opening coordinator is named for the lead agency.
+    expect(await unassigned()).toBe(false);
     const changed = await w.coordinator.agent.request('PATCH', `/api/v1/cases/${c.id}/team/${windowRow.id}`, { role: 'lead' });
     expect(changed.statusCode, changed.body).toBe(200);
+    // Nobody of the window is named yet: the case is every window clerk's until someone takes it.
+    expect(await unassigned()).toBe(true);
+    expect(await leadUnassignedMismatches(t)).toBe(0);
     const roles = json(changed).items.filter((m: { userId: string | null }) => m.userId === null).map((m: { agencyId: string; role: string }) => [m.agencyId, m.role]);
     expect(roles).toContainEqual([w.agencies.window, 'lead']);
     expect(roles).toContainEqual([w.agencies.coord, 'cooperating']);

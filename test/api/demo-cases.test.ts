@@ -4,6 +4,7 @@ import { hashPassword } from '../../src/auth/password.ts';
 import { generateDemoData, type GenerateResult } from '../../src/demo/generator.ts';
 import { CASE_TRANSITIONS, CLOSURE_WITHOUT_FOLLOW_UP, caseFiscalYear, formatCaseNo, type CaseStatus } from '../../src/shared/cases.ts';
 import { DATABASE_KINDS, USER_PASSWORD, json, useTestApp } from '../support/app.ts';
+import { leadUnassignedMismatches } from '../support/cases.ts';
 
 /**
  * The demo generator's 多機関協働 cases (src/demo/cases.ts) obey the rules the
@@ -34,6 +35,13 @@ describe.each(DATABASE_KINDS)('demo generator: cases (%s)', (kind) => {
     expect(stats!.current / stats!.cases).toBeLessThan(60);
     expect(stats!.max).toBeGreaterThan(150);
     expect(stats!.corrected).toBeGreaterThan(0);
+  });
+
+  it('leaves cases.lead_unassigned true to the generated teams (the triggers run on the bulk load)', async () => {
+    expect(await leadUnassignedMismatches(t)).toBe(0);
+    // Every generated case names a coordinator of its lead agency.
+    const [open] = await rows(sql<{ n: number }>`select count(*)::int as n from cases where lead_unassigned and status not in ('closed', 'suspended')`);
+    expect(open!.n).toBe(0);
   });
 
   it('puts every team agency within the current consent of every person on the case', async () => {

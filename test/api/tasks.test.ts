@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../../src/shared/dates.ts';
 import { DATABASE_KINDS, json, useTestApp, type Agent } from '../support/app.ts';
-import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { caseWorld, leadUnassignedMismatches, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { todayJst } from '../support/people.ts';
 import { refreshAllTaskOverviews } from '../../src/tasks/service.ts';
 
@@ -82,6 +82,8 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
     expect(taken.statusCode, taken.body).toBe(201);
     expect(await tasksOf(colleagueAgent, 'no_contact', opened.id)).toHaveLength(1);
     expect(await tasksOf(w.coordinator.agent, 'no_contact', opened.id)).toHaveLength(0);
+    // cases.lead_unassigned (kept by triggers) followed every step.
+    expect(await leadUnassignedMismatches(t)).toBe(0);
   });
 
   it('a plan whose review date has passed is a plan_review task for the lead agency, saying why', async () => {

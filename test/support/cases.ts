@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { json, type Agent, type TestApp, type TestUser } from './app.ts';
 import { bornYearsAgo, consult, recordConsent, registerPerson } from './people.ts';
@@ -92,4 +93,15 @@ export async function open8050Case(world: CaseWorld, options: { consentAgencies?
   const opened = await world.coordinator.agent.post('/api/v1/cases', { origin: 'referral', referralId: referral.id });
   expect(opened.statusCode, opened.body).toBe(201);
   return { case: json(opened), sonId: son.id, referralId: referral.id };
+}
+
+/** Cases whose trigger-kept `lead_unassigned` disagrees with their team (should be none). */
+export async function leadUnassignedMismatches(t: Pick<TestApp, 'db'>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from cases k
+    where k.lead_unassigned is distinct from not exists (
+      select 1 from case_members s
+      where s.municipality_id = k.municipality_id and s.case_id = k.id and s.agency_id = k.lead_agency_id
+        and s.user_id is not null and s.removed_at is null)`.execute(t.db);
+  return Number(rows[0]!.n);
 }

@@ -7,8 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * every few minutes; the page reads it and checks the listed rows against
  * the live access rules. No text of the records is copied here: the rows
  * hold keys, dates and states; the page joins names and subjects when it
- * shows them. See src/tasks/service.ts (refreshTaskOverview). Also an index
- * of the open cases by 主担当機関 for わたしの仕事.
+ * shows them. See src/tasks/service.ts (refreshTaskOverview).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -46,12 +45,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   // The list order of the page (overdue first, then by due date).
   await sql`create index task_overview_rows_order on task_overview_rows (municipality_id, agency_id, overdue desc, sort_at, kind, ref_id)`.execute(db);
-  // わたしの仕事: the open cases an agency leads (src/tasks/service.ts myTasks).
-  await sql`create index cases_open_lead on cases (municipality_id, lead_agency_id) where status not in ('closed', 'suspended')`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop index if exists cases_open_lead`.execute(db);
   await sql`drop table if exists task_overview_rows`.execute(db);
   await sql`drop table if exists task_overview_runs`.execute(db);
 }
