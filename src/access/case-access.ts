@@ -43,27 +43,37 @@ function agencyOf(ctx: AccessContext): string | null {
   return ctx.kind === 'user' ? ctx.agencyId : null;
 }
 
-/** SQL: the user's agency is on the team of the case aliased `k`. */
-export function onTeamPredicate(ctx: AccessContext, k = 'k'): Expression<SqlBool> {
-  const agencyId = agencyOf(ctx);
-  if (!agencyId) return sql<SqlBool>`false`;
+/** SQL: `agencyId` is on the team of the case aliased `k`. */
+function agencyOnTeam(agencyId: string, k: string): Expression<SqlBool> {
   return sql<SqlBool>`exists (
     select 1 from case_members tm
     where tm.municipality_id = ${sql.ref(`${k}.municipality_id`)} and tm.case_id = ${sql.ref(`${k}.id`)}
       and tm.agency_id = ${agencyId}::uuid and tm.user_id is null and tm.removed_at is null)`;
 }
 
-/** SQL: the case aliased `k` is visible to the context (team + access to its 本人). */
-export function visibleCasePredicate(ctx: AccessContext, k = 'k'): Expression<SqlBool> {
-  if (!agencyOf(ctx)) return sql<SqlBool>`false`;
+/** SQL: on the team (`onTeam`) and `personAccess` holds for the case's 本人 (aliased kpp). */
+function teamWithPerson(k: string, onTeam: Expression<SqlBool>, personAccess: Expression<SqlBool>): Expression<SqlBool> {
   return sql<SqlBool>`(
-    ${onTeamPredicate(ctx, k)}
+    ${onTeam}
     and not exists (
       select 1 from case_persons kp
       join persons kpp on kpp.municipality_id = kp.municipality_id and kpp.id = kp.person_id
       where kp.municipality_id = ${sql.ref(`${k}.municipality_id`)} and kp.case_id = ${sql.ref(`${k}.id`)} and kp.is_primary
-        and not ${fullAccessPredicate(ctx, 'kpp')})
+        and not ${personAccess})
   )`;
+}
+
+/** SQL: the user's agency is on the team of the case aliased `k`. */
+export function onTeamPredicate(ctx: AccessContext, k = 'k'): Expression<SqlBool> {
+  const agencyId = agencyOf(ctx);
+  return agencyId ? agencyOnTeam(agencyId, k) : sql<SqlBool>`false`;
+}
+
+/** SQL: the case aliased `k` is visible to the context (team + access to its 本人). */
+export function visibleCasePredicate(ctx: AccessContext, k = 'k'): Expression<SqlBool> {
+  const agencyId = agencyOf(ctx);
+  if (!agencyId) return sql<SqlBool>`false`;
+  return teamWithPerson(k, agencyOnTeam(agencyId, k), fullAccessPredicate(ctx, 'kpp'));
 }
 
 /**
@@ -74,16 +84,7 @@ export function visibleCasePredicate(ctx: AccessContext, k = 'k'): Expression<Sq
  * again with visibleCasePredicate.
  */
 export function agencyVisibleCasePredicate(agencyId: string, k = 'k'): Expression<SqlBool> {
-  return sql<SqlBool>`(
-    exists (select 1 from case_members tm
-            where tm.municipality_id = ${sql.ref(`${k}.municipality_id`)} and tm.case_id = ${sql.ref(`${k}.id`)}
-              and tm.agency_id = ${agencyId}::uuid and tm.user_id is null and tm.removed_at is null)
-    and not exists (
-      select 1 from case_persons kp
-      join persons kpp on kpp.municipality_id = kp.municipality_id and kpp.id = kp.person_id
-      where kp.municipality_id = ${sql.ref(`${k}.municipality_id`)} and kp.case_id = ${sql.ref(`${k}.id`)} and kp.is_primary
-        and not ${agencyFullAccessPredicate(agencyId, 'kpp')})
-  )`;
+  return teamWithPerson(k, agencyOnTeam(agencyId, k), agencyFullAccessPredicate(agencyId, 'kpp'));
 }
 
 const NEED_LABELS: Record<CaseNeed, string> = {
