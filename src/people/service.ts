@@ -125,8 +125,8 @@ export async function requirePersonAccess(scope: Scope, personId: string, level:
  * of thousands of 高橋 helps nobody find one person, exposes more names
  * than the task needs, and would cost time in proportion to the city's
  * size (every match is read and sorted to give the first page in kana
- * order). Counting stops at the limit, so the refusal costs the same in a
- * city of 20,000 as in one of 200,000.
+ * order). Reading stops at the limit + 1, so the refusal costs the same in
+ * a city of 20,000 as in one of 200,000.
  */
 export const PERSON_SEARCH_MATCH_LIMIT = 500;
 
@@ -165,23 +165,27 @@ export async function searchPersons(scope: Scope, query: PersonSearch): Promise<
 
   await sql`set local max_parallel_workers_per_gather = 0`.execute(scope.trx);
   await sql`set local enable_seqscan = off`.execute(scope.trx);
-  const counted = await scope.trx
-    .selectFrom(criteria.select(sql<number>`1`.as('one')).limit(PERSON_SEARCH_MATCH_LIMIT + 1).as('m'))
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .executeTakeFirstOrThrow();
-  if (Number(counted.n) > PERSON_SEARCH_MATCH_LIMIT) throw searchTooBroad(query);
-
-  let matches = criteria.select([...SUMMARY_COLUMNS, 'p.municipality_id', 'p.registered_by_agency_id']);
+  // One pass over the matches: at most LIMIT + 1 of them are read once (m), counted, and — when
+  // not too many — sorted and checked for visibility in kana order until the page is full.
+  const matched = criteria.select([...SUMMARY_COLUMNS, 'p.municipality_id', 'p.registered_by_agency_id']).limit(PERSON_SEARCH_MATCH_LIMIT + 1);
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
-  if (after) matches = matches.where(sql<boolean>`(p.kana_norm, p.id) > (${after[0]}, ${after[1]}::uuid)`);
-  const rows = await scope.trx
-    .selectFrom(matches.orderBy('p.kana_norm').orderBy('p.id').offset(0).as('p'))
-    .select(SUMMARY_COLUMNS)
-    .where(visiblePersonPredicate(scope.ctx, 'p'))
-    .orderBy('p.kana_norm')
-    .orderBy('p.id')
-    .limit(query.limit + 1)
-    .execute();
+  type Found = SummaryRow & { kana_norm: string; total: number };
+  const { rows: found } = await sql<Partial<Found> & { total: number }>`
+    with m as materialized (${matched})
+    select t.total, p.* from (select count(*)::int as total from m) t
+    left join lateral (
+      select p.* from (
+        select * from m p
+        ${after ? sql`where (p.kana_norm, p.id) > (${after[0]}, ${after[1]}::uuid)` : sql``}
+        order by p.kana_norm, p.id
+        offset 0
+      ) p
+      where ${visiblePersonPredicate(scope.ctx, 'p')}
+      order by p.kana_norm, p.id
+      limit ${query.limit + 1}
+    ) p on t.total <= ${PERSON_SEARCH_MATCH_LIMIT}`.execute(scope.trx);
+  if (Number(found[0]?.total ?? 0) > PERSON_SEARCH_MATCH_LIMIT) throw searchTooBroad(query);
+  const rows = found.filter((r): r is Found => r.id != null);
   const items = rows.slice(0, query.limit);
   const consents = await consentSummaries(scope.trx, scope.municipalityId, items.map((r) => r.id));
   const { cursor: _c, limit: _l, ...filters } = query;
