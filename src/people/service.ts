@@ -199,7 +199,8 @@ export async function searchPersons(scope: Scope, query: PersonSearch): Promise<
 
 function searchTooBroad(query: PersonSearch): AppError {
   const message = `条件に当てはまる人が${PERSON_SEARCH_MATCH_LIMIT}人を超えるため、一覧にできません。名前の続き、生年月日、電話番号、住所のどれかを加えて絞り込んでください。`;
-  const field = query.address && !query.q ? 'address' : query.phone && !query.q ? 'phone' : query.birthDate && !query.q ? 'birthDate' : 'q';
+  // The field the message belongs to: the name when given, else the first other criterion.
+  const field = query.q ? 'q' : query.address ? 'address' : query.phone ? 'phone' : query.birthDate ? 'birthDate' : 'q';
   return new AppError(422, 'search_too_broad', message, { [field]: message }, { matchLimit: PERSON_SEARCH_MATCH_LIMIT });
 }
 

@@ -353,17 +353,19 @@ interface ResultRow {
   counts: { kind: TaskKind; n: number; overdue: number }[] | null;
 }
 
+/** The first LIST_LIMIT + 1 tasks of CTE `tasks` (overdue first, then by due date), as a subquery aliased t. */
+const FIRST_TASKS = sql`(select * from tasks t order by t.overdue desc, t.sort_at, t.kind, t.ref_id limit ${LIST_LIMIT + 1}) t`;
+
 /**
- * The first `limit` tasks (overdue first, then by due date) that pass `where`
- * (columns of `t`), then their case, agency and person names, as JSON.
- * `source` replaces the selection of the listed tasks (a subquery aliased t).
+ * The listed tasks (`listed`, a subquery aliased t, in list order) with
+ * their case, agency and person names, as JSON.
  */
-function itemsJson(p: Params, where: RawBuilder<unknown>, source?: RawBuilder<unknown>) {
+function itemsJson(p: Params, listed: RawBuilder<unknown>) {
   return sql`(
     select coalesce(json_agg(x order by x.overdue desc, x.sort_at, x.kind, x.ref_id), '[]'::json) from (
       select t.*, k.case_no, k.title as case_title, k.status as case_status, la.name as lead_agency_name, pa.name as party_name,
              pp.name as person_name, pp.alias as person_alias, mm.id as meeting_id, mm.title as meeting_title, mm.kind as meeting_kind, mu.name as owner_name
-      from ${source ?? sql`(select * from tasks t where ${where} order by t.overdue desc, t.sort_at, t.kind, t.ref_id limit ${LIST_LIMIT + 1}) t`}
+      from ${listed}
       left join cases k on k.municipality_id = ${p.m}::uuid and k.id = t.case_id
       left join agencies la on la.municipality_id = k.municipality_id and la.id = k.lead_agency_id
       left join agencies pa on pa.municipality_id = ${p.m}::uuid and pa.id = t.party
@@ -387,9 +389,9 @@ const COUNTS_JSON = sql`(
  * records cost more in worker start-up than it saved. Both are off for this
  * transaction only.
  */
-async function withoutJit(scope: Scope) {
-  await sql`set local jit = off`.execute(scope.trx);
-  await sql`set local max_parallel_workers_per_gather = 0`.execute(scope.trx);
+async function withoutJit(trx: Transaction<Database>) {
+  await sql`set local jit = off`.execute(trx);
+  await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
 }
 
 /**
@@ -400,9 +402,9 @@ async function withoutJit(scope: Scope) {
  * 15 ms at 200,000 people, growing with the municipality. Hash and merge
  * joins are off for this transaction only.
  */
-async function lookupsOnly(scope: Scope) {
-  await sql`set local enable_hashjoin = off`.execute(scope.trx);
-  await sql`set local enable_mergejoin = off`.execute(scope.trx);
+async function lookupsOnly(trx: Transaction<Database>) {
+  await sql`set local enable_hashjoin = off`.execute(trx);
+  await sql`set local enable_mergejoin = off`.execute(trx);
 }
 
 /* ---------- turning rows into tasks ---------- */
@@ -603,8 +605,8 @@ async function params(scope: Scope, ctx: UserContext): Promise<Params> {
 export async function myTasks(scope: Scope): Promise<TaskList> {
   const ctx = requireUser(scope);
   const p = await params(scope, ctx);
-  await withoutJit(scope);
-  await lookupsOnly(scope);
+  await withoutJit(scope.trx);
+  await lookupsOnly(scope.trx);
   const { rows } = await sql<ResultRow>`
     with mine as materialized (
       select ${SET_COLUMNS}
@@ -633,7 +635,7 @@ export async function myTasks(scope: Scope): Promise<TaskList> {
       union all ${meetingFollowUps(p)}
     ),
     ${visibleTasks(p, ctx)}
-    select ${itemsJson(p, sql`true`)} as items, ${COUNTS_JSON} as counts`.execute(scope.trx);
+    select ${itemsJson(p, FIRST_TASKS)} as items, ${COUNTS_JSON} as counts`.execute(scope.trx);
   const result = summarise(rows[0] ?? { items: [], counts: [] }, p.today, p.noContactDays);
   scope.audit('task.list', { targetType: 'case', details: { total: result.total, overdue: result.overdue } });
   return result;
@@ -664,8 +666,7 @@ export async function refreshTaskOverview(trx: Transaction<Database>, municipali
     .onConflict((oc) => oc.columns(['municipality_id', 'agency_id']).doUpdateSet({ refreshed_at: now }))
     .execute();
   await trx.deleteFrom('task_overview_rows').where('municipality_id', '=', p.m).where('agency_id', '=', agencyId).execute();
-  await sql`set local jit = off`.execute(trx);
-  await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+  await withoutJit(trx);
   const { rows } = await sql<{ counts: unknown; by_status: unknown; by_lead: unknown }>`
     with base as materialized (
       select ${SET_COLUMNS}
@@ -784,7 +785,7 @@ export async function taskOverview(scope: Scope, filter: OverviewFilter): Promis
       limit ${LIST_LIMIT + 1}
     ) v
   ) t`;
-  const { rows } = await sql<Pick<ResultRow, 'items'>>`select ${itemsJson(p, sql`true`, page)} as items`.execute(scope.trx);
+  const { rows } = await sql<Pick<ResultRow, 'items'>>`select ${itemsJson(p, page)} as items`.execute(scope.trx);
   const result = summarise({ items: rows[0]?.items ?? [], counts: run.counts as ResultRow['counts'] }, p.today, p.noContactDays);
   const byStatus = new Map(run.by_status.map((s) => [s.status, Number(s.n)]));
   const refreshedAt = new Date(run.refreshed_at);
