@@ -1,5 +1,5 @@
 import type { Gateway } from '../access/gateway.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32Text, z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { exportAuditCsv, searchAudit } from './service.ts';
 
@@ -42,7 +42,7 @@ export function auditRoutes(gateway: Gateway): AnyRoute[] {
       query: z
         .object({
           ...filters,
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          limit: int32Text({ min: 1, max: 500 }).default(100),
           cursor: z.string().max(200).optional(),
         })
         .strict(),

@@ -20,7 +20,7 @@ import { todayJst } from '../shared/date-input.ts';
 import { formatDate } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { dateField } from './schema.ts';
 
 /**
@@ -68,7 +68,7 @@ const longText = (max = TEXT_MAX) => z.string().trim().max(max).default('');
 
 export const assessmentInputSchema = z
   .object({
-    baseVersion: z.number().int().min(1).nullable().describe('編集を始めた版'),
+    baseVersion: int32({ min: 1 }).nullable().describe('編集を始めた版'),
     domains: domainsSchema,
     personWishes: longText().describe('本人の思い・希望'),
     familyWishes: longText().describe('家族の思い'),
@@ -97,21 +97,21 @@ export const infoRequestSchema = z
 export const infoAnswerSchema = z
   .object({
     answer: z.string().trim().min(1).max(TEXT_MAX).describe('回答'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 
 export const infoCancelSchema = z
   .object({
     reason: z.string().trim().min(1).max(1000).describe('取り消す理由'),
-    version: z.number().int().min(1).optional().describe('版'),
+    version: int32({ min: 1 }).optional().describe('版'),
   })
   .strict();
 
 export const myInfoRequestsQuery = z
   .object({
     status: z.enum(['open', 'answered', 'cancelled', 'all']).default('open').describe('状態'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();
@@ -648,7 +648,7 @@ export async function listMyInfoRequests(
 /* ---------- routes ---------- */
 
 const idParams = z.object({ id: z.uuid() });
-const versionParams = z.object({ id: z.uuid(), versionNo: z.coerce.number().int().min(1).max(1_000_000) });
+const versionParams = z.object({ id: z.uuid(), versionNo: int32Text({ min: 1, max: 1_000_000 }) });
 const requestParams = z.object({ requestId: z.uuid() });
 
 /** 多機関協働: the versioned assessment of a case and its information requests. */

@@ -15,7 +15,7 @@ import {
 import { todayJst } from '../shared/date-input.ts';
 import { formatDate } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { dateField } from './schema.ts';
 
 /**
@@ -87,7 +87,7 @@ export const planCreateSchema = z.object(planContentShape).strict();
 export type PlanInput = z.infer<typeof planCreateSchema>;
 
 export const planSaveSchema = z
-  .object({ ...planContentShape, baseVersion: z.number().int().min(1).describe('もとにした版') })
+  .object({ ...planContentShape, baseVersion: int32({ min: 1 }).describe('もとにした版') })
   .strict();
 export type PlanSaveInput = z.infer<typeof planSaveSchema>;
 
@@ -96,7 +96,7 @@ export const planApproveSchema = z
     decisionRef: z.string().trim().min(1).max(200).describe('承認した会議の決定'),
     decidedOn: dateField.describe('承認の日付（会議の日付）'),
     meetingId: z.uuid().nullable().optional().describe('会議'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export interface PlanApproveInput {
@@ -124,7 +124,7 @@ export const planEvaluateSchema = z
       .describe('目標ごとの評価'),
     comment: z.string().trim().max(4000).default('').describe('評価のまとめ'),
     evaluatedOn: dateField.describe('評価日'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export type PlanEvaluateInput = z.infer<typeof planEvaluateSchema>;
@@ -133,7 +133,7 @@ export const planReviewDateSchema = z
   .object({
     nextReviewOn: dateField.describe('次回評価日'),
     reason: z.string().trim().max(1000).nullable().optional().describe('変更の理由'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export type PlanReviewDateInput = z.infer<typeof planReviewDateSchema>;
@@ -914,7 +914,7 @@ export async function changeReviewDate(scope: Scope, caseId: string, planId: str
 
 const caseParams = z.object({ id: z.uuid() });
 const planParams = z.object({ id: z.uuid(), planId: z.uuid() });
-const versionParams = z.object({ id: z.uuid(), planId: z.uuid(), versionNo: z.coerce.number().int().min(1).max(100000) });
+const versionParams = z.object({ id: z.uuid(), planId: z.uuid(), versionNo: int32Text({ min: 1, max: 100000 }) });
 
 /** 支援プラン: list, versions, drafting, approval, evaluation and the 次回評価日. */
 export function planRoutes(gateway: Gateway): AnyRoute[] {

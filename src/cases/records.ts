@@ -9,7 +9,7 @@ import { parseDateInput, todayJst } from '../shared/date-input.ts';
 import { formatDate } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { dateField } from './schema.ts';
 import type { RecordSummary } from './service.ts';
 
@@ -75,7 +75,7 @@ const recordFields = {
   staffUserId: z.uuid().nullable().optional().describe('対応者'),
   agencyId: z.uuid().nullable().optional().describe('機関'),
   content: z.string().trim().min(1).max(20000).describe('内容'),
-  durationMinutes: z.number().int().min(0).max(1440).nullable().optional().describe('所要時間（分）'),
+  durationMinutes: int32({ min: 0, max: 1440 }).nullable().optional().describe('所要時間（分）'),
   nextAction: z.string().trim().max(2000).nullable().optional().describe('次の予定'),
   nextActionOn: dateField.nullable().optional().describe('次の予定日'),
   contact: z.boolean().optional().describe('本人との接触'),
@@ -93,7 +93,7 @@ export const recordCorrectionSchema = z
   .object({
     ...recordFields,
     correctionReason: z.string().trim().min(1).max(2000).describe('訂正の理由'),
-    baseRevision: z.number().int().min(1).describe('訂正前の版'),
+    baseRevision: int32({ min: 1 }).describe('訂正前の版'),
   })
   .strict()
   .superRefine(nextActionComplete);
@@ -105,7 +105,7 @@ export const recordListQuery = z
     kind: z.enum(RECORD_KINDS).optional().describe('種別'),
     from: dateField.optional().describe('期間（から）'),
     to: dateField.optional().describe('期間（まで）'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { CASE_PERSON_RELATIONS, CASE_STATUSES, CLOSURE_REASONS, CLOSURE_WITHOUT_FOLLOW_UP, TEAM_ROLES } from '../shared/cases.ts';
 import { parseDateInput } from '../shared/date-input.ts';
 
@@ -47,7 +47,7 @@ export const caseListQuery = z
     mine: z.enum(['true', 'false']).optional().describe('自分が担当者の事例だけ'),
     personId: z.uuid().optional(),
     q: z.string().trim().max(100).optional().describe('事例番号・事例名'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();
@@ -55,7 +55,7 @@ export const caseListQuery = z
 export const casePatchSchema = z
   .object({
     title: z.string().trim().min(1).max(200).describe('事例名'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 
@@ -104,7 +104,7 @@ export const closureSchema = z
     meetingId: z.uuid().nullable().optional().describe('会議'),
     followUpAgencyId: z.uuid().nullable().optional().describe('終結後につながり続ける機関（伴走）'),
     followUpFrequency: z.string().trim().max(100).nullable().optional().describe('伴走の頻度'),
-    followUpIntervalDays: z.number().int().min(1).max(366).nullable().optional().describe('連絡の間隔（日）'),
+    followUpIntervalDays: int32({ min: 1, max: 366 }).nullable().optional().describe('連絡の間隔（日）'),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -125,7 +125,7 @@ export const transitionInputSchema = z
     meetingRef: z.string().trim().max(200).nullable().optional().describe('決定した会議'),
     meetingDate: dateField.nullable().optional().describe('会議の日付'),
     closure: closureSchema.nullable().optional().describe('終結の内容'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -477,7 +477,7 @@ export async function listCases(
     const text = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([eb('k.case_no', 'ilike', text), eb('k.title', 'like', text)]));
   }
-  const after = decodeCursor(query.cursor, ['int', 'int']);
+  const after = decodeCursor(query.cursor, ['int32', 'int32']);
   if (after) q = q.where(sql<boolean>`(k.fiscal_year, k.seq) < (${after[0]}::int, ${after[1]}::int)`);
   const rows = await q.orderBy('k.fiscal_year', 'desc').orderBy('k.seq', 'desc').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { AGENCY_FIELDS, OPERATIONS, PROJECT_ROLES } from '../shared/roles.ts';
 
 /**
@@ -25,7 +25,7 @@ export const agencyInputSchema = z
     legalBasis: optionalText(300, '根拠法令'),
     description: optionalText(2000, '内容'),
     targetPopulation: optionalText(500, '基本となる対象者'),
-    siteCount: z.number().int().min(0).max(999).nullable().optional().describe('設置箇所数'),
+    siteCount: int32({ min: 0, max: 999 }).nullable().optional().describe('設置箇所数'),
     operation: z.enum(OPERATIONS).nullable().optional().describe('運営形態'),
     department: optionalText(100, '所管課'),
     roles: z.array(z.enum(PROJECT_ROLES)).max(6).default([]).describe('事業における役割'),
@@ -51,7 +51,7 @@ export type AgencyInput = z.infer<typeof agencyInputSchema>;
 
 export const agencyPatchSchema = agencyInputSchema
   .partial()
-  .extend({ version: z.number().int().min(1).describe('版（同時編集の確認用）') })
+  .extend({ version: int32({ min: 1 }).describe('版（同時編集の確認用）') })
   .strict();
 
 export type AgencyPatch = z.infer<typeof agencyPatchSchema>;
@@ -62,7 +62,7 @@ export const agencyListQuery = z
     field: z.enum(AGENCY_FIELDS).optional().describe('対象分野'),
     role: z.enum(PROJECT_ROLES).optional().describe('事業における役割'),
     includeInactive: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: int32Text({ min: 1, max: 200 }).default(50),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -1,5 +1,5 @@
 import type { Gateway } from '../access/gateway.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32Text, z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { AppError } from '../server/errors.ts';
 import { consultationInputSchema, consultationListQuery } from './schema.ts';
@@ -233,7 +233,7 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       url: '/api/v1/notifications',
       summary: 'お知らせ（自分・自機関・自分の役割あて）',
       tag: 'お知らせ',
-      query: z.object({ unreadOnly: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }).strict(),
+      query: z.object({ unreadOnly: z.enum(['true', 'false']).optional(), limit: int32Text({ min: 1, max: 100 }).default(30) }).strict(),
       handler: ({ ctx, query }) =>
         gateway.run(ctx, 'directory.read', (scope) => listNotifications(scope, { unreadOnly: query.unreadOnly === 'true', limit: query.limit })),
     }),

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32Text, z } from '../shared/zod-ja.ts';
 import { CHANNELS, CONSENT_STATUSES, CONSULTER_TYPES, ISSUES, RESPONSES, URGENCIES, URGENT_FLAGS } from '../shared/issues.ts';
 import { personInputSchema } from '../people/schema.ts';
 
@@ -68,7 +68,7 @@ export const consultationListQuery = z
     personId: z.uuid().optional().describe('本人'),
     scope: z.enum(['mine', 'visible']).default('mine').describe('mine: 自機関で受けた相談 / visible: 閲覧できる相談'),
     urgentOnly: z.enum(['true', 'false']).optional().describe('緊急・至急のみ'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { CLOSURE_REASONS } from '../shared/cases.ts';
 import { always, dateField } from '../cases/schema.ts';
 import { AGENDA_KINDS, DECISION_KINDS, MEETING_KINDS, MEETING_STATUSES } from '../shared/meetings.ts';
@@ -53,7 +53,7 @@ export const meetingPatchSchema = z
     online: z.boolean().optional().describe('オンライン'),
     status: z.enum(MEETING_STATUSES).optional().describe('状態'),
     note: z.string().trim().max(2000).nullable().optional().describe('備考'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export type MeetingPatchInput = z.infer<typeof meetingPatchSchema>;
@@ -62,7 +62,7 @@ export const meetingListQuery = z
   .object({
     kind: z.enum(MEETING_KINDS).optional().describe('会議の種類'),
     q: z.string().trim().max(100).optional().describe('会議名'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
   })
   .strict();
 export type MeetingListQuery = z.infer<typeof meetingListQuery>;
@@ -108,7 +108,7 @@ export const decisionClosureSchema = z
     note: z.string().trim().max(2000).nullable().optional().describe('終結の経緯'),
     followUpAgencyId: z.uuid().nullable().optional().describe('終結後につながり続ける機関（伴走）'),
     followUpFrequency: z.string().trim().max(100).nullable().optional().describe('伴走の頻度'),
-    followUpIntervalDays: z.number().int().min(1).max(366).nullable().optional().describe('連絡の間隔（日）'),
+    followUpIntervalDays: int32({ min: 1, max: 366 }).nullable().optional().describe('連絡の間隔（日）'),
   })
   .strict();
 
@@ -153,12 +153,12 @@ export type InfoRequestAddInput = z.infer<typeof infoRequestAddSchema>;
 
 export const infoReplySchema = z.object({ reply: z.string().trim().min(1).max(4000).describe('回答') }).strict();
 
-export const countsQuery = z.object({ fiscalYear: z.coerce.number().int().min(2000).max(2100).optional().describe('年度') }).strict();
+export const countsQuery = z.object({ fiscalYear: int32Text({ min: 2000, max: 2100 }).optional().describe('年度') }).strict();
 
 export const minutesSchema = z
   .object({
     minutes: z.string().trim().max(20000).describe('議事録'),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export type MinutesInput = z.infer<typeof minutesSchema>;

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, z } from '../shared/zod-ja.ts';
 import { AGENCY_FIELDS, PROJECT_ROLES } from '../shared/roles.ts';
 
 /** Shape of a municipality preset file in presets/*.json (transcribed from the seed documents). */
@@ -14,7 +14,7 @@ export const presetAgencySchema = z.object({
   legalBasis: text,
   description: text,
   targetPopulation: text,
-  siteCount: z.number().int().nullable(),
+  siteCount: int32().nullable(),
   operation: text,
   department: text,
   roles: z.array(z.enum(PROJECT_ROLES)),
@@ -41,7 +41,7 @@ export const presetPlacementSchema = z.object({
   kind: z.string().min(1),
   agencyKey: text,
   department: text,
-  count: z.number().int().nullable(),
+  count: int32().nullable(),
   description: text,
 });
 
@@ -51,8 +51,8 @@ export const presetSchema = z.object({
   kana: z.string(),
   prefecture: z.string(),
   code: z.string().regex(/^\d{6}$/),
-  population: z.number().int().nullable(),
-  households: z.number().int().nullable(),
+  population: int32().nullable(),
+  households: int32().nullable(),
   sources: z.array(z.string()),
   departments: z.array(z.object({ name: z.string().min(1), note: text })),
   agencies: z.array(presetAgencySchema).min(1),

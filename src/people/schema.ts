@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { parseDateInput, todayJst } from '../shared/date-input.ts';
 import { AGE_BANDS, GENDERS, RELATIONSHIPS } from '../shared/people.ts';
 
@@ -78,7 +78,7 @@ export const personInputSchema = z
 export type PersonInput = z.infer<typeof personInputSchema>;
 
 export const personPatchSchema = z
-  .object({ ...personFields, version: z.number().int().min(1).describe('版（同時編集の確認用）') })
+  .object({ ...personFields, version: int32({ min: 1 }).describe('版（同時編集の確認用）') })
   .strict();
 export type PersonPatch = z.infer<typeof personPatchSchema>;
 
@@ -99,7 +99,7 @@ export const personSearchSchema = z
     birthDate: birthDateInput,
     phone: z.string().trim().max(40).optional().describe('電話番号（一部でも可）'),
     address: z.string().trim().max(100).optional().describe('住所（一部でも可）'),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();
@@ -145,7 +145,7 @@ export const householdPatchSchema = z
     name: z.string().trim().min(1).max(100).optional().describe('世帯名'),
     address: text(300, '住所'),
     note: text(2000, '備考'),
-    version: z.number().int().min(1).describe('版（同時編集の確認用）'),
+    version: int32({ min: 1 }).describe('版（同時編集の確認用）'),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 
 /** つなぎ — the 共通様式 (福生市): 相談内容, 主訴, つなぐ理由, 情報共有の同意確認. */
 export const referralInputSchema = z
@@ -28,11 +28,11 @@ export const referralListQuery = z
     box: z.enum(['inbox', 'outbox']).default('inbox').describe('inbox: 受けたつなぎ / outbox: 送ったつなぎ'),
     status: z.enum(['sent', 'accepted', 'returned', 'in_progress', 'completed']).optional().describe('状態'),
     personId: z.uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(30),
+    limit: int32Text({ min: 1, max: 100 }).default(30),
     cursor: z.string().max(500).optional(),
   })
   .strict();
 
 export const returnSchema = z.object({ reason: z.string().trim().min(1).max(2000).describe('差戻しの理由') }).strict();
 export const completeSchema = z.object({ note: z.string().trim().max(2000).nullable().optional().describe('対応の結果') }).strict();
-export const transitionSchema = z.object({ version: z.number().int().min(1).optional().describe('版') }).strict();
+export const transitionSchema = z.object({ version: int32({ min: 1 }).optional().describe('版') }).strict();

@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, z } from '../shared/zod-ja.ts';
 import { ISSUES } from '../shared/issues.ts';
 import { HOUSEHOLD_PATTERNS } from '../shared/people.ts';
 import { AGENCY_FIELDS, PROJECT_ROLES } from '../shared/roles.ts';
@@ -7,7 +7,7 @@ export const routingRequestSchema = z
   .object({
     issues: z.array(z.enum(ISSUES)).max(ISSUES.length).default([]).describe('課題'),
     personId: z.uuid().nullable().optional().describe('本人'),
-    age: z.number().int().min(0).max(130).nullable().optional().describe('年齢'),
+    age: int32({ min: 0, max: 130 }).nullable().optional().describe('年齢'),
     address: z.string().trim().max(300).nullable().optional().describe('住所'),
   })
   .strict();
@@ -15,12 +15,12 @@ export type RoutingRequest = z.infer<typeof routingRequestSchema>;
 
 export const routingRuleInputSchema = z
   .object({
-    priority: z.number().int().min(0).max(999).default(100).describe('優先順位（小さいほど先）'),
+    priority: int32({ min: 0, max: 999 }).default(100).describe('優先順位（小さいほど先）'),
     name: z.string().trim().min(1).max(100).describe('ルール名'),
     issuesAny: z.array(z.enum(ISSUES)).max(ISSUES.length).default([]).describe('いずれかの課題があるとき'),
-    minAge: z.number().int().min(0).max(130).nullable().optional().describe('年齢（以上）'),
-    maxAge: z.number().int().min(0).max(130).nullable().optional().describe('年齢（以下）'),
-    minIssueCount: z.number().int().min(1).max(30).nullable().optional().describe('課題の数（以上）'),
+    minAge: int32({ min: 0, max: 130 }).nullable().optional().describe('年齢（以上）'),
+    maxAge: int32({ min: 0, max: 130 }).nullable().optional().describe('年齢（以下）'),
+    minIssueCount: int32({ min: 1, max: 30 }).nullable().optional().describe('課題の数（以上）'),
     householdPattern: z.enum(HOUSEHOLD_PATTERNS).nullable().optional().describe('世帯の状況'),
     targetRole: z.enum(PROJECT_ROLES).nullable().optional().describe('つなぎ先：事業における役割'),
     targetField: z.enum(AGENCY_FIELDS).nullable().optional().describe('つなぎ先：対象分野'),
@@ -42,12 +42,12 @@ export type RoutingRuleInput = z.infer<typeof routingRuleInputSchema>;
 
 export const routingRulePatchSchema = z
   .object({
-    priority: z.number().int().min(0).max(999).optional(),
+    priority: int32({ min: 0, max: 999 }).optional(),
     name: z.string().trim().min(1).max(100).optional(),
     issuesAny: z.array(z.enum(ISSUES)).max(ISSUES.length).optional(),
-    minAge: z.number().int().min(0).max(130).nullable().optional(),
-    maxAge: z.number().int().min(0).max(130).nullable().optional(),
-    minIssueCount: z.number().int().min(1).max(30).nullable().optional(),
+    minAge: int32({ min: 0, max: 130 }).nullable().optional(),
+    maxAge: int32({ min: 0, max: 130 }).nullable().optional(),
+    minIssueCount: int32({ min: 1, max: 30 }).nullable().optional(),
     householdPattern: z.enum(HOUSEHOLD_PATTERNS).nullable().optional(),
     targetRole: z.enum(PROJECT_ROLES).nullable().optional(),
     targetField: z.enum(AGENCY_FIELDS).nullable().optional(),
@@ -55,6 +55,6 @@ export const routingRulePatchSchema = z
     matchArea: z.boolean().optional(),
     reason: z.string().trim().min(1).max(300).optional(),
     active: z.boolean().optional(),
-    version: z.number().int().min(1).describe('版'),
+    version: int32({ min: 1 }).describe('版'),
   })
   .strict();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -22,9 +22,10 @@ import { meetingRoutes } from '../meetings/routes.ts';
 import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
-import { AppError } from './errors.ts';
+import { AppError, clientErrorResponse, frameworkError } from './errors.ts';
+import { registerJsonParser } from './json-body.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
-import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
+import { buildOpenApi, queryWellEncoded, registerRoutes, type AnyRoute } from './route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,6 +47,31 @@ export interface AppOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../../dist/web');
 
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** The hardening headers helmet sets, for the answers the router gives before any hook runs (frameworkErrors). */
+const ROUTER_ERROR_HEADERS: Record<string, string> = {
+  'content-security-policy': Object.entries(CSP_DIRECTIVES)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join(';'),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-frame-options': 'SAMEORIGIN',
+  'cache-control': 'no-store',
+};
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -53,24 +79,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     // Request URLs may carry search terms (names): never log requests.
     logController: new LogController({ disableRequestLogging: true }),
+    // An over-long id reaches its route and is answered 404 there (no route has a regex parameter).
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // Errors the router raises before any route runs (a broken percent-encoding in the path) and
+    // requests Node's HTTP parser refuses answer in the one Japanese error shape like every other error.
+    frameworkErrors: (error, _req, reply) => {
+      const mapped = frameworkError(error) ?? new AppError(500, 'internal_error', 'システムで問題が発生しました。時間をおいてもう一度お試しください。');
+      return (reply as FastifyReply).code(mapped.status).headers(ROUTER_ERROR_HEADERS).send(mapped.toBody());
+    },
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error));
+      socket.destroy(error);
+    },
   });
   const gateway = new Gateway(options.db);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
+      directives: CSP_DIRECTIVES,
     },
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
@@ -80,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Counted in the database: several processes behind a load balancer share the counts.
   await app.register(rateLimit, { global: false, store: databaseRateLimitStore(options.db) });
 
+  registerJsonParser(app);
   // Scanned consent forms are sent as the raw file (checked by content, not by this header).
   app.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 6 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
@@ -89,6 +118,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
     reply.header('cache-control', 'no-store');
+    if (!queryWellEncoded(req.url)) {
+      throw new AppError(400, 'bad_query', 'URL の検索条件の形式が正しくありません（文字の符号化が壊れています）。');
+    }
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
     const found = await lookupSession(options.db, token, req.ip);
@@ -120,24 +152,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
       return reply.code(error.status).send(error.toBody());
     }
-    const e = error as { statusCode?: number; code?: string; message?: string };
-    const status = e.statusCode ?? 500;
-    if (status === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: { code: 'payload_too_large', message: '送信された内容が大きすぎます（上限 1MB）。', fields: {} } });
-    }
-    if (status === 429) {
-      return reply.code(429).send({
-        error: { code: 'too_many_requests', message: '短時間に操作が集中しました。しばらく待ってからもう一度お試しください。', fields: {} },
-      });
-    }
-    if (status === 415 || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ error: { code: 'unsupported_media_type', message: 'JSON（application/json）で送信してください。', fields: {} } });
-    }
-    if (status >= 400 && status < 500) {
-      return reply.code(400).send({
-        error: { code: 'bad_request', message: '送信内容の形式が正しくありません（JSON として読み取れません）。', fields: {} },
-      });
-    }
+    // Framework errors (bad JSON, wrong content type, body too large, rate limit…): 4xx in the Japanese shape.
+    const mapped = frameworkError(error);
+    if (mapped) return reply.code(mapped.status).send(mapped.toBody());
     req.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({
       error: { code: 'internal_error', message: 'システムで問題が発生しました。時間をおいてもう一度お試しください。', fields: {} },

@@ -3,6 +3,7 @@ import { z } from '../shared/zod-ja.ts';
 import type { UserContext } from '../access/context.ts';
 import { AppError, invalid, unauthenticated, zodFields } from './errors.ts';
 import type { AuthState } from '../auth/sessions.ts';
+import { findTextProblem, TEXT_PROBLEM_MESSAGES } from '../shared/text-check.ts';
 
 /**
  * Routes are declared once with their zod schemas; the same declaration
@@ -72,32 +73,37 @@ function labelsOf(schema: z.ZodType | undefined): Record<string, string> {
   return labels;
 }
 
-/** Path of the first string (or key) holding a NUL character, which PostgreSQL text cannot store. */
-function nulPath(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return [...path, key];
-    const found = nulPath(item, [...path, key]);
-    if (found) return found;
-  }
-  return null;
-}
-
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
-  const nul = nulPath(value);
-  if (nul) {
+  // Control characters and malformed unicode (lone surrogates) never reach a handler, the database or the audit log.
+  const bad = findTextProblem(value);
+  if (bad) {
     if (where === 'params') throw new AppError(404, 'not_found', '指定されたデータが見つかりません。');
-    const key = nul.length ? nul.join('.') : '_';
-    const label = labelsOf(schema)[nul[0] ?? ''];
-    const message = '使用できない文字（制御文字）が含まれています';
+    const key = bad.path.length ? bad.path.join('.') : '_';
+    const label = labelsOf(schema)[bad.path[0] ?? ''];
+    const message = TEXT_PROBLEM_MESSAGES[bad.problem];
     throw invalid({ [key]: label ? `${label}：${message}` : message });
   }
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   if (where === 'params') throw new AppError(404, 'not_found', '指定されたデータが見つかりません。');
   throw invalid(zodFields(result.error, labelsOf(schema)));
+}
+
+/**
+ * Whether the query string of a URL is well percent-encoded UTF-8. The
+ * framework's parser keeps a broken sequence (`%E0%A4%A`, `%FF`) as it
+ * came; kasane refuses it instead of searching for garbage.
+ */
+export function queryWellEncoded(url: string): boolean {
+  const at = url.indexOf('?');
+  if (at < 0) return true;
+  try {
+    decodeURIComponent(url.slice(at + 1));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]): void {

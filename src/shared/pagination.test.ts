@@ -23,4 +23,14 @@ describe('keyset cursors', () => {
     expect(decodeCursor(encodeCursor([1, UUID]), ['string', 'uuid'])).toBeNull();
     expect(decodeCursor(encodeCursor(['a\u0000', UUID]), ['string', 'uuid'])).toBeNull();
   });
+
+  it('bound int4 keys to the column range and refuse malformed text', () => {
+    expect(decodeCursor(encodeCursor([2026, 1]), ['int32', 'int32'])).toEqual([2026, 1]);
+    expect(decodeCursor(encodeCursor([2147483647, -2147483648]), ['int32', 'int32'])).toEqual([2147483647, -2147483648]);
+    expect(decodeCursor(encodeCursor([2147483648, 1]), ['int32', 'int32'])).toBeNull();
+    expect(decodeCursor(encodeCursor([9007199254740991, 1]), ['int32', 'int32'])).toBeNull();
+    expect(decodeCursor(encodeCursor([9007199254740991]), ['int'])).toEqual([9007199254740991]);
+    expect(decodeCursor(encodeCursor(['a\ud800', UUID]), ['string', 'uuid'])).toBeNull();
+    expect(decodeCursor(encodeCursor(['a\u0007', UUID]), ['string', 'uuid'])).toBeNull();
+  });
 });

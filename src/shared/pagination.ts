@@ -1,4 +1,5 @@
 import { isUuid } from './ids.ts';
+import { textProblem } from './text-check.ts';
 
 /** Keyset pagination: the cursor is the sort key of the last row, opaque to clients. */
 export function encodeCursor(values: readonly (string | number)[]): string {
@@ -6,16 +7,18 @@ export function encodeCursor(values: readonly (string | number)[]): string {
 }
 
 /** What each position of a cursor must hold (a forged cursor must not reach SQL casts). */
-export type CursorPart = 'string' | 'uuid' | 'int';
+export type CursorPart = 'string' | 'uuid' | 'int' | 'int32';
 
 function partOk(part: CursorPart, value: unknown): boolean {
   switch (part) {
     case 'string':
-      return typeof value === 'string' && !value.includes('\u0000');
+      return typeof value === 'string' && !textProblem(value);
     case 'uuid':
       return typeof value === 'string' && isUuid(value);
     case 'int':
       return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'int32': // the key of an int4 column
+      return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
   }
 }
 

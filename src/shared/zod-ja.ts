@@ -60,3 +60,47 @@ export function japaneseMessage(issue: z.core.$ZodRawIssue): string | undefined 
 z.config({ customError: (issue) => japaneseMessage(issue) });
 
 export { z };
+
+/** The range of a PostgreSQL integer (int4) column. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+const INT32_MESSAGE = `扱える範囲を超えた数値です（${INT32_MIN}〜${INT32_MAX}）`;
+
+export interface IntRange {
+  min?: number;
+  max?: number;
+}
+
+function intRange(range: IntRange): { min: number; max: number } {
+  const min = range.min ?? INT32_MIN;
+  const max = range.max ?? INT32_MAX;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < INT32_MIN || max > INT32_MAX || min > max) {
+    throw new Error(`int32(): bounds ${min}..${max} are not within the int4 range`);
+  }
+  return { min, max };
+}
+
+/**
+ * An integer bound for an int4 column: every integer field of a schema is
+ * declared with this (never z.number().int() alone), so a value the column
+ * cannot hold is a 422, not a database error. The bounds are checked before
+ * integrality so the message names the range ("1以上の値…", or the int4 range).
+ */
+export function int32(range: IntRange = {}) {
+  const { min, max } = intRange(range);
+  return z
+    .number()
+    .min(min, min === INT32_MIN ? { error: INT32_MESSAGE } : undefined)
+    .max(max, max === INT32_MAX ? { error: INT32_MESSAGE } : undefined)
+    .int();
+}
+
+/** The same for text that holds a number: a query string or a path parameter ("?limit=30"). */
+export function int32Text(range: IntRange = {}) {
+  const { min, max } = intRange(range);
+  return z.coerce
+    .number()
+    .min(min, min === INT32_MIN ? { error: INT32_MESSAGE } : undefined)
+    .max(max, max === INT32_MAX ? { error: INT32_MESSAGE } : undefined)
+    .int();
+}

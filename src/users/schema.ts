@@ -1,4 +1,4 @@
-import { z } from '../shared/zod-ja.ts';
+import { int32, int32Text, z } from '../shared/zod-ja.ts';
 import { ROLES } from '../shared/roles.ts';
 
 const loginId = z
@@ -26,7 +26,7 @@ export const userPatchSchema = z
     role: z.enum(ROLES).optional().describe('役割'),
     agencyId: z.uuid().optional().describe('所属機関'),
     active: z.boolean().optional().describe('利用中'),
-    version: z.number().int().min(1).describe('版（同時編集の確認用）'),
+    version: int32({ min: 1 }).describe('版（同時編集の確認用）'),
   })
   .strict();
 export type UserPatch = z.infer<typeof userPatchSchema>;
@@ -36,7 +36,7 @@ export const userListQuery = z
     q: z.string().trim().max(100).optional().describe('氏名・ログインIDで検索'),
     role: z.enum(ROLES).optional(),
     agencyId: z.uuid().optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: int32Text({ min: 1, max: 200 }).default(50),
     cursor: z.string().max(500).optional(),
   })
   .strict();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Gateway, Scope } from '../access/gateway.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32Text, z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { escapeLike } from '../shared/normalize.ts';
 import { ROLE_LABELS, ROLES, type Role } from '../shared/roles.ts';
@@ -15,7 +15,7 @@ export const staffQuery = z
   .object({
     q: z.string().trim().max(100).optional().describe('氏名'),
     agencyId: z.uuid().optional().describe('機関・窓口'),
-    limit: z.coerce.number().int().min(1).max(50).default(20).describe('件数'),
+    limit: int32Text({ min: 1, max: 50 }).default(20).describe('件数'),
   })
   .strict();
 export type StaffQuery = z.infer<typeof staffQuery>;
