@@ -22,6 +22,7 @@ import { meetingRoutes } from '../meetings/routes.ts';
 import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
+import { databaseErrorAnswer } from './db-errors.ts';
 import { AppError } from './errors.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
@@ -137,6 +138,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.code(400).send({
         error: { code: 'bad_request', message: '送信内容の形式が正しくありません（JSON として読み取れません）。', fields: {} },
       });
+    }
+    const database = databaseErrorAnswer(error);
+    if (database) {
+      // Not a bug of the request: the database is unreachable (503) or the write lost a race (409).
+      req.log.warn({ err: error, status: database.status }, 'database error');
+      if (database.status === 503) reply.header('retry-after', '5');
+      return reply.code(database.status).send(database.toBody());
     }
     req.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({
