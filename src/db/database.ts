@@ -56,7 +56,16 @@ export interface DatabaseOptions {
   /** A dump of a data folder (PGlite dumpDataDir) to start a `memory://` database from, e.g. a migrated template in tests. */
   loadDataDir?: Blob | undefined;
   poolSize?: number;
+  /**
+   * Told when a PostgreSQL connection breaks (server restarted or gone). The
+   * connection is dropped from the pool and a new one is made on the next
+   * query; without a listener such an error would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
+
+/** How long a query waits for a PostgreSQL connection (a server that does not answer at all). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -68,9 +77,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pg.types.setTypeParser(INT8_OID, (v) => Number(v));
     pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
     pg.types.setTypeParser(DATE_OID, (v) => v);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    pool.on('error', () => {
-      /* idle client errors are reported by the next query */
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const connectionError = (error: Error) => options.onConnectionError?.(error);
+    // An idle connection that breaks is removed by the pool, which then emits 'error'.
+    pool.on('error', connectionError);
+    // A connection in use (a transaction) that breaks emits 'error' on its client, which the pool
+    // does not listen to while the client is checked out: an unhandled 'error' event would end the
+    // process. The query in flight fails (answered 503, src/server/db-errors.ts), and the broken
+    // client is not queryable any more, so the pool discards it when Kysely releases it.
+    pool.on('connect', (client) => {
+      client.on('error', connectionError);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     copyLoaders.set(db, async (table, columns, chunks) => {

@@ -22,7 +22,7 @@ import { meetingRoutes } from '../meetings/routes.ts';
 import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
-import { databaseErrorAnswer } from './db-errors.ts';
+import { databaseAnswers, databaseErrorAnswer, databaseUnavailable } from './db-errors.ts';
 import { AppError } from './errors.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
@@ -172,8 +172,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const openapi = buildOpenApi(routes);
   app.get('/api/openapi.json', async () => openapi);
-  app.get('/api/health', async () => {
-    return { status: 'ok' };
+  app.get('/api/health', async (_req, reply) => {
+    // For load balancers and monitoring: 503 while the database does not answer.
+    if (await databaseAnswers(options.db)) return { status: 'ok', database: 'ok' };
+    reply.code(503).header('retry-after', '5');
+    return { status: 'unavailable', database: 'unavailable', ...databaseUnavailable().toBody() };
   });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;

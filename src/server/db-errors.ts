@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
 import { AppError } from './errors.ts';
 
 /**
@@ -55,10 +57,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => m.test(message));
 }
 
+export const databaseUnavailable = () => new AppError(503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
+
 /** The answer to a database error that is not a bug of the request (503 or 409), or null. */
 export function databaseErrorAnswer(error: unknown): AppError | null {
-  if (isDatabaseUnavailable(error)) return new AppError(503, 'database_unavailable', DATABASE_UNAVAILABLE_MESSAGE);
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   const code = codeOf(error);
   if (code && CONFLICT_STATES.has(code)) return new AppError(409, 'conflict', CONCURRENT_WRITE_MESSAGE);
   return null;
+}
+
+const HEALTH_TIMEOUT_MS = 3000;
+
+/** Whether the database answers a trivial query within a few seconds (for /api/health). */
+export async function databaseAnswers(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+  });
+  const probe = sql`select 1`.execute(db).then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -204,6 +204,6 @@ describe.each(DATABASE_KINDS)('robustness of the API (%s)', (kind) => {
   it('answers the health check', async () => {
     const res = await t.anonymous().get('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toEqual({ status: 'ok' });
+    expect(json(res)).toEqual({ status: 'ok', database: 'ok' });
   });
 });
