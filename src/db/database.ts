@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable.ts';
 import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
 import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
@@ -108,8 +109,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // A data folder on disk gets durable commits (fsync); a throw-away memory:// database needs none.
+  const durable = inMemory ? null : new DurableNodeFS(dataDir);
+  const pglite = await PGlite.create(inMemory ? dataDir : undefined, {
+    ...(durable ? { fs: durable, startParams: [...DURABLE_START_PARAMS] } : {}),
     extensions: { pg_trgm },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {
@@ -118,6 +123,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       [DATE_OID]: (v: string) => v,
     },
   });
+  if (durable) await checkDurable(pglite, durable);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   // Through a Kysely connection so the COPY waits its turn for PGlite's single connection.
   copyLoaders.set(db, (table, columns, chunks) =>
@@ -126,6 +132,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }),
   );
   return { db, kind: 'pglite', location: dataDir, close: () => db.destroy() };
+}
+
+/** Refuse to run a data folder without durable commits when PGlite's internals no longer match pglite-durable.ts. */
+async function checkDurable(pglite: PGlite, fs: DurableNodeFS): Promise<void> {
+  const { rows } = await pglite.query<{ fsync: string; method: string }>(
+    "select current_setting('fsync') as fsync, current_setting('wal_sync_method') as method",
+  );
+  if (!fs.installed || rows[0]?.fsync !== 'on' || rows[0]?.method !== 'fsync') {
+    await pglite.close();
+    throw new Error(
+      'the embedded database cannot sync its writes to disk with this PGlite version (see src/db/pglite-durable.ts); refusing to start',
+    );
+  }
 }
 
 const migrations: Record<string, Migration> = {
