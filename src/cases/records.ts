@@ -459,6 +459,17 @@ export async function correctRecord(scope: Scope, caseId: string, recordId: stri
   const ctx = requireUser(scope);
   const access = await requireCase(scope, caseId, 'contribute', 'record.correct');
   const rootId = await recordRoot(scope, caseId, recordId);
+  // Corrections of one record take turns on its first revision's row (which
+  // never goes away), then read the current revision afresh. Locking the
+  // current row itself is not enough: a waiting correction would find that
+  // row no longer current once the first one commits, and no row at all.
+  await scope.trx
+    .selectFrom('support_records')
+    .select('id')
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', rootId)
+    .forNoKeyUpdate()
+    .execute();
   const current = await scope.trx
     .selectFrom('support_records as s')
     .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 's.municipality_id').onRef('a.id', '=', 's.agency_id'))
@@ -466,8 +477,9 @@ export async function correctRecord(scope: Scope, caseId: string, recordId: stri
     .where('s.municipality_id', '=', scope.municipalityId)
     .where('s.root_id', '=', rootId)
     .where('s.is_current', '=', true)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+    .orderBy('s.revision', 'desc')
+    .executeTakeFirst();
+  if (!current) throw notFound('支援経過記録');
   if (current.agency_id !== ctx.agencyId) {
     scope.deny(
       `record ${rootId} belongs to agency ${current.agency_id}`,

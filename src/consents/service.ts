@@ -53,9 +53,26 @@ export interface ConsentVersion {
   note: string | null;
 }
 
+/**
+ * New versions of a person's consent take turns: two recorded at the same
+ * moment would otherwise both read the same last version number and the
+ * second would fail on the unique key. The person row is locked (FOR NO KEY
+ * UPDATE: foreign-key checks of other tables are not blocked) until commit.
+ */
+async function lockConsentsOf(scope: Scope, personId: string): Promise<void> {
+  await scope.trx
+    .selectFrom('persons')
+    .select('id')
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', personId)
+    .forNoKeyUpdate()
+    .execute();
+}
+
 /** Add a new version of a person's consent for one purpose (the previous versions stay as history). */
 export async function insertConsentVersion(scope: Scope, v: ConsentVersion): Promise<string> {
   const ctx = requireUser(scope);
+  await lockConsentsOf(scope, v.personId);
   const last = await scope.trx
     .selectFrom('consents')
     .select(({ fn }) => fn.max('version_no').as('v'))
@@ -199,6 +216,8 @@ export async function withdrawConsent(scope: Scope, consentId: string, withdrawn
     .executeTakeFirst();
   if (!row) throw notFound('同意の記録');
   await requirePersonAccess(scope, row.person_id, 'full');
+  // A new version recorded meanwhile would make this one no longer the latest.
+  await lockConsentsOf(scope, row.person_id);
   const latest = await scope.trx
     .selectFrom('consents')
     .select(({ fn }) => fn.max('version_no').as('v'))

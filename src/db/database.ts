@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { DURABLE_START_PARAMS, DurableNodeFS } from './pglite-durable.ts';
 import type { Database } from './types.ts';
 import * as foundation from './migrations/20261123T1500_foundation.ts';
 import * as peopleIntake from './migrations/20261123T1600_people_intake.ts';
@@ -56,7 +57,16 @@ export interface DatabaseOptions {
   /** A dump of a data folder (PGlite dumpDataDir) to start a `memory://` database from, e.g. a migrated template in tests. */
   loadDataDir?: Blob | undefined;
   poolSize?: number;
+  /**
+   * Told when a PostgreSQL connection breaks (server restarted or gone). The
+   * connection is dropped from the pool and a new one is made on the next
+   * query; without a listener such an error would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
+
+/** How long a query waits for a PostgreSQL connection (a server that does not answer at all). */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -68,9 +78,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pg.types.setTypeParser(INT8_OID, (v) => Number(v));
     pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
     pg.types.setTypeParser(DATE_OID, (v) => v);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    pool.on('error', () => {
-      /* idle client errors are reported by the next query */
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const connectionError = (error: Error) => options.onConnectionError?.(error);
+    // An idle connection that breaks is removed by the pool, which then emits 'error'.
+    pool.on('error', connectionError);
+    // A connection in use (a transaction) that breaks emits 'error' on its client, which the pool
+    // does not listen to while the client is checked out: an unhandled 'error' event would end the
+    // process. The query in flight fails (answered 503, src/server/db-errors.ts), and the broken
+    // client is not queryable any more, so the pool discards it when Kysely releases it.
+    pool.on('connect', (client) => {
+      client.on('error', connectionError);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     copyLoaders.set(db, async (table, columns, chunks) => {
@@ -92,8 +109,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     };
   }
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // A data folder on disk gets durable commits (fsync); a throw-away memory:// database needs none.
+  const durable = inMemory ? null : new DurableNodeFS(dataDir);
+  const pglite = await PGlite.create(inMemory ? dataDir : undefined, {
+    ...(durable ? { fs: durable, startParams: [...DURABLE_START_PARAMS] } : {}),
     extensions: { pg_trgm },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: {
@@ -102,6 +123,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       [DATE_OID]: (v: string) => v,
     },
   });
+  if (durable) await checkDurable(pglite, durable);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   // Through a Kysely connection so the COPY waits its turn for PGlite's single connection.
   copyLoaders.set(db, (table, columns, chunks) =>
@@ -110,6 +132,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }),
   );
   return { db, kind: 'pglite', location: dataDir, close: () => db.destroy() };
+}
+
+/** Refuse to run a data folder without durable commits when PGlite's internals no longer match pglite-durable.ts. */
+async function checkDurable(pglite: PGlite, fs: DurableNodeFS): Promise<void> {
+  const { rows } = await pglite.query<{ fsync: string; method: string }>(
+    "select current_setting('fsync') as fsync, current_setting('wal_sync_method') as method",
+  );
+  if (!fs.installed || rows[0]?.fsync !== 'on' || rows[0]?.method !== 'fsync') {
+    await pglite.close();
+    throw new Error(
+      'the embedded database cannot sync its writes to disk with this PGlite version (see src/db/pglite-durable.ts); refusing to start',
+    );
+  }
 }
 
 const migrations: Record<string, Migration> = {

@@ -22,6 +22,7 @@ import { meetingRoutes } from '../meetings/routes.ts';
 import { recordRoutes } from '../cases/records.ts';
 import { taskRoutes } from '../tasks/routes.ts';
 import { planRoutes } from '../cases/plans.ts';
+import { databaseAnswers, databaseErrorAnswer, databaseUnavailable } from './db-errors.ts';
 import { AppError, clientErrorResponse, frameworkError } from './errors.ts';
 import { registerJsonParser } from './json-body.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
@@ -152,6 +153,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
       return reply.code(error.status).send(error.toBody());
     }
+    const database = databaseErrorAnswer(error);
+    if (database) {
+      // Not a bug of the request: the database is unreachable (503) or the write lost a race (409).
+      req.log.warn({ err: error, status: database.status }, 'database error');
+      if (database.status === 503) reply.header('retry-after', '5');
+      return reply.code(database.status).send(database.toBody());
+    }
     // Framework errors (bad JSON, wrong content type, body too large, rate limit…): 4xx in the Japanese shape.
     const mapped = frameworkError(error);
     if (mapped) return reply.code(mapped.status).send(mapped.toBody());
@@ -181,8 +189,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const openapi = buildOpenApi(routes);
   app.get('/api/openapi.json', async () => openapi);
-  app.get('/api/health', async () => {
-    return { status: 'ok' };
+  app.get('/api/health', async (_req, reply) => {
+    // For load balancers and monitoring: 503 while the database does not answer.
+    if (await databaseAnswers(options.db)) return { status: 'ok', database: 'ok' };
+    reply.code(503).header('retry-after', '5');
+    return { status: 'unavailable', database: 'unavailable', ...databaseUnavailable().toBody() };
   });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;

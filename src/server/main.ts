@@ -2,6 +2,7 @@ import { loadConfig } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './bootstrap.ts';
+import { isDatabaseUnavailable } from './db-errors.ts';
 import { newBridgeToken, processAlive, readBridgeFile, registerCliBridge, removeBridgeFile, writeBridgeFile } from './cli-bridge.ts';
 import { startJobs } from './jobs.ts';
 
@@ -18,7 +19,15 @@ async function main() {
       process.exit(1);
     }
   }
-  const handle = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  // A broken PostgreSQL connection (the server restarted) is logged, not fatal: the pool makes a new one,
+  // and requests meanwhile are answered 503 (src/server/db-errors.ts).
+  let logConnectionError = (error: Error) => console.warn(`database connection lost: ${error.message}`);
+  const handle = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    onConnectionError: (error) => logConnectionError(error),
+  });
   const migrated = await migrateToLatest(handle.db);
   const boot = await bootstrap(handle.db, { preset: config.preset, adminPassword: config.adminPassword });
 
@@ -28,6 +37,7 @@ async function main() {
     trustProxy: config.trustProxy,
     loginRateLimit: config.loginRateLimit,
   });
+  logConnectionError = (error) => app.log.warn({ err: error }, 'database connection lost');
   const token = newBridgeToken();
   if (handle.kind === 'pglite') registerCliBridge(app, handle.db, token);
 
@@ -39,7 +49,10 @@ async function main() {
   const stopJobs = config.jobs
     ? startJobs(handle.db, handle.kind, {
         onRun: (job, ms) => app.log.info({ job, ms }, 'background job ran'),
-        onError: (error, job) => app.log.error({ err: error, job }, 'background job failed'),
+        onError: (error, job) =>
+          isDatabaseUnavailable(error)
+            ? app.log.warn({ job, err: error }, 'background job skipped: database unavailable')
+            : app.log.error({ err: error, job }, 'background job failed'),
       })
     : () => {};
 

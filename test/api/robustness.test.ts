@@ -294,7 +294,7 @@ describe.each(DATABASE_KINDS)('robustness of the API (%s)', (kind) => {
   it('answers the health check', async () => {
     const res = await t.anonymous().get('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toEqual({ status: 'ok' });
+    expect(json(res)).toEqual({ status: 'ok', database: 'ok' });
   });
 
   it('deep JSON answers 400 with a Japanese message on every JSON endpoint, login included', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,10 @@ export interface PostgresServer {
   /** Create an empty database (optionally from a template) and return its URL. */
   createDatabase(name: string, template?: string): Promise<string>;
   stop(): Promise<void>;
+  /** Stop the server as an operator does for a restart (pg_ctl stop -m fast: sessions are ended, 57P01); the data stays. */
+  pause(): Promise<void>;
+  /** Start it again after pause(), on the same port and data folder. */
+  resume(): Promise<void>;
 }
 
 function findBin(name: string): string | null {
@@ -59,6 +63,16 @@ function unprivilegedUser(): { name: string; uid: number; gid: number } | null {
   throw new Error('running as root but neither a "postgres" nor a "nobody" user exists to run PostgreSQL');
 }
 
+/** run() without blocking the event loop (so a test's requests go on while pg_ctl works). */
+async function runAsync(user: { name: string } | null, bin: string, args: string[]): Promise<void> {
+  const [cmd, cmdArgs] = user ? ['runuser', ['-u', user.name, '--', bin, ...args]] : [bin, args];
+  await new Promise<void>((ok, fail) => {
+    execFile(cmd, cmdArgs, { env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${bin} failed: ${stderr || stdout || error.message}`)) : ok(),
+    );
+  });
+}
+
 function run(user: { name: string } | null, bin: string, args: string[]): void {
   const [cmd, cmdArgs] = user ? ['runuser', ['-u', user.name, '--', bin, ...args]] : [bin, args];
   try {
@@ -92,10 +106,13 @@ export async function startPostgres(options: { poolSize?: number } = {}): Promis
     `-c max_connections=${Math.max(100, (options.poolSize ?? 10) * 4)}`,
     '-c shared_buffers=256MB',
   ].join(' ');
-  run(user, pgCtl, ['-D', dataDir, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const startArgs = ['-D', dataDir, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'];
+  run(user, pgCtl, startArgs);
 
   const urlFor = (database: string) => `postgres://kasane@127.0.0.1:${port}/${database}`;
   const admin = new pg.Client({ connectionString: urlFor('postgres') });
+  // Ended by pause() (a restart test): its next query fails instead of the process.
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query('create database kasane');
 
@@ -130,5 +147,7 @@ export async function startPostgres(options: { poolSize?: number } = {}): Promis
       return urlFor(name);
     },
     stop,
+    pause: () => runAsync(user, pgCtl, ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']),
+    resume: () => runAsync(user, pgCtl, startArgs),
   };
 }
