@@ -134,8 +134,11 @@ export async function assertIssuesOffered(
       .where('label', 'in', others)
       .execute();
     const offered = new Set(rows.map((r) => r.label));
-    const unknown = others.filter((i) => !offered.has(i));
-    if (unknown.length) throw invalid({ issues: `課題：「${unknown.join('」「')}」は選べません。一覧から選んでください` });
+    const fields: Record<string, string> = {};
+    issues.forEach((issue, i) => {
+      if (others.includes(issue) && !offered.has(issue)) fields[`issues.${i}`] = `課題：「${issue}」は選べません。一覧から選んでください`;
+    });
+    if (Object.keys(fields).length) throw invalid(fields);
   }
   if (primaryIssue && !issues.includes(primaryIssue)) throw invalid({ primaryIssue: '最も重要な課題（◎）：課題の中から選んでください' });
 }
