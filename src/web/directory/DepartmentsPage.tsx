@@ -61,18 +61,14 @@ export function DepartmentsPage() {
       {error && <LoadError error={error} onRetry={reload} />}
       {!data && !error && <Loading />}
       {data && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">課の一覧（表示順）</caption>
-            <thead>
-              <tr>
-                <th scope="col">名称</th>
-                <th scope="col">所管する機関・窓口</th>
-                <th scope="col">状態</th>
-                {admin && <th scope="col">操作</th>}
-              </tr>
-            </thead>
-            <tbody>
+        <section className="section" aria-labelledby="departments-list">
+          <h2 id="departments-list" className="visually-hidden">
+            課の一覧（表示順）
+          </h2>
+          {items.length === 0 ? (
+            <p className="muted">課は登録されていません。</p>
+          ) : (
+            <ul className="term-list">
               {items.map((d, i) => (
                 <DepartmentRow
                   key={d.id}
@@ -84,16 +80,9 @@ export function DepartmentsPage() {
                   onChange={(body, done) => change(d, body, done)}
                 />
               ))}
-              {items.length === 0 && (
-                <tr>
-                  <td colSpan={admin ? 4 : 3} className="muted">
-                    課は登録されていません。
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+            </ul>
+          )}
+        </section>
       )}
       {admin && data && (
         <NewDepartmentForm
@@ -125,72 +114,73 @@ function DepartmentRow({
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(d.name);
   const [kana, setKana] = useState(d.kana);
+  if (editing) {
+    return (
+      <li className="term-list__item">
+        <form
+          className="term-list__edit"
+          aria-label={`${d.name}の名称を変える`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setEditing(false);
+            onChange({ name: name.trim(), kana: kana.trim() }, `「${name.trim()}」に変更しました。所管する機関・窓口の所管課も変わります。`);
+          }}
+        >
+          <TextField id={`dept-name-${d.id}`} label="名称" width="medium" value={name} onChange={setName} />
+          <TextField id={`dept-kana-${d.id}`} label="名称（カナ）" width="medium" value={kana} onChange={setKana} />
+          <div className="button-row">
+            <button type="submit" className="button button--primary" disabled={busy || !name.trim()}>
+              保存する
+            </button>
+            <button type="button" className="button button--tertiary" onClick={() => setEditing(false)}>
+              やめる
+            </button>
+          </div>
+        </form>
+      </li>
+    );
+  }
   return (
-    <tr>
-      <td className="table__primary">
-        {editing ? (
-          <form
-            className="inline-edit"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setEditing(false);
-              onChange({ name: name.trim(), kana: kana.trim() }, `「${name.trim()}」に変更しました。所管する機関・窓口の所管課も変わります。`);
-            }}
-          >
-            <TextField id={`dept-name-${d.id}`} label="名称" width="medium" value={name} onChange={setName} />
-            <TextField id={`dept-kana-${d.id}`} label="名称（カナ）" width="medium" value={kana} onChange={setKana} />
-            <div className="button-row">
-              <button type="submit" className="button button--primary" disabled={busy || !name.trim()}>
-                保存する
-              </button>
-              <button type="button" className="button button--tertiary" onClick={() => setEditing(false)}>
-                やめる
-              </button>
-            </div>
-          </form>
-        ) : (
-          <>
-            <span className="table__strong">{d.name}</span>
-            {d.kana && <span className="term-kana">{d.kana}</span>}
-          </>
-        )}
-      </td>
-      <td className="nowrap">
-        {d.agencyCount > 0 ? <Link to={`/agencies?departmentId=${d.id}`}>{d.agencyCount}件</Link> : <span className="muted">なし</span>}
-      </td>
-      <td>{d.active ? <Badge tone="success">利用中</Badge> : <Badge tone="neutral">利用停止</Badge>}</td>
+    <li className="term-list__item">
+      <span className="term-list__name">
+        {d.name}
+        {d.kana && <span className="term-list__kana">{d.kana}</span>}
+      </span>
+      <span className="term-list__meta">
+        <span>
+          所管する機関・窓口：
+          {d.agencyCount > 0 ? <Link to={`/agencies?departmentId=${d.id}`}>{d.agencyCount}件</Link> : <span className="muted">なし</span>}
+        </span>
+        {d.active ? <Badge tone="success">利用中</Badge> : <Badge tone="neutral">利用停止</Badge>}
+      </span>
       {admin && (
-        <td>
-          {!editing && (
-            <div className="button-row button-row--tight">
-              <button type="button" className="button button--secondary button--small" disabled={busy || first} onClick={() => onChange({ move: 'up' }, `「${d.name}」を上へ移しました。`)}>
-                上へ<span className="visually-hidden">（{d.name}）</span>
-              </button>
-              <button type="button" className="button button--secondary button--small" disabled={busy || last} onClick={() => onChange({ move: 'down' }, `「${d.name}」を下へ移しました。`)}>
-                下へ<span className="visually-hidden">（{d.name}）</span>
-              </button>
-              <button type="button" className="button button--secondary button--small" disabled={busy} onClick={() => setEditing(true)}>
-                名称を変える<span className="visually-hidden">（{d.name}）</span>
-              </button>
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                disabled={busy}
-                onClick={() =>
-                  onChange(
-                    { active: !d.active },
-                    d.active ? `「${d.name}」を利用停止にしました。所管課にしている機関・窓口はそのままです。` : `「${d.name}」の利用を再開しました。`,
-                  )
-                }
-              >
-                {d.active ? '利用停止にする' : '利用を再開する'}
-                <span className="visually-hidden">（{d.name}）</span>
-              </button>
-            </div>
-          )}
-        </td>
+        <div className="button-row">
+          <button type="button" className="button button--secondary button--small" disabled={busy || first} onClick={() => onChange({ move: 'up' }, `「${d.name}」を上へ移しました。`)}>
+            上へ<span className="visually-hidden">（{d.name}）</span>
+          </button>
+          <button type="button" className="button button--secondary button--small" disabled={busy || last} onClick={() => onChange({ move: 'down' }, `「${d.name}」を下へ移しました。`)}>
+            下へ<span className="visually-hidden">（{d.name}）</span>
+          </button>
+          <button type="button" className="button button--secondary button--small" disabled={busy} onClick={() => setEditing(true)}>
+            名称を変える<span className="visually-hidden">（{d.name}）</span>
+          </button>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={busy}
+            onClick={() =>
+              onChange(
+                { active: !d.active },
+                d.active ? `「${d.name}」を利用停止にしました。所管課にしている機関・窓口はそのままです。` : `「${d.name}」の利用を再開しました。`,
+              )
+            }
+          >
+            {d.active ? '利用停止にする' : '利用を再開する'}
+            <span className="visually-hidden">（{d.name}）</span>
+          </button>
+        </div>
       )}
-    </tr>
+    </li>
   );
 }
 

@@ -110,7 +110,7 @@ function TermSection({
   const own = terms.filter((t) => !t.builtIn);
   const headingId = `taxonomy-${kind}`;
   return (
-    <section className="section" aria-labelledby={headingId}>
+    <section className="section taxonomy-section" aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
       <p className="section__lead">{lead}</p>
       <h3>標準の{title}（{builtIn.length}件）</h3>
@@ -119,23 +119,11 @@ function TermSection({
       {own.length === 0 ? (
         <p className="muted">まだありません。</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">追加した{title}（表示順）</caption>
-            <thead>
-              <tr>
-                <th scope="col">名称</th>
-                <th scope="col">状態</th>
-                <th scope="col">操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              {own.map((t, i) => (
-                <TermRow key={t.id} kind={kind} term={t} first={i === 0} last={i === own.length - 1} busy={busy === t.id} onChange={onChange} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul className="term-list" aria-label={`追加した${title}（表示順）`}>
+          {own.map((t, i) => (
+            <TermRow key={t.id} kind={kind} term={t} first={i === 0} last={i === own.length - 1} busy={busy === t.id} onChange={onChange} />
+          ))}
+        </ul>
       )}
       <NewTermForm kind={kind} onCreated={onCreated} />
     </section>
@@ -160,66 +148,64 @@ function TermRow({
   const [editing, setEditing] = useState(false);
   const [label, setLabel] = useState(t.label);
   const noun = KIND_WORDS[kind].noun;
-  return (
-    <tr>
-      <td className="table__primary">
-        {editing ? (
-          <form
-            className="inline-edit"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setEditing(false);
-              onChange(t, { label: label.trim() }, `「${label.trim()}」に変更しました。記録済みの同意にも新しい名称で表示されます。`);
-            }}
-          >
-            <TextField id={`term-label-${t.id}`} label="名称" width="long" value={label} onChange={setLabel} />
-            <div className="button-row">
-              <button type="submit" className="button button--primary" disabled={busy || !label.trim()}>
-                保存する
-              </button>
-              <button type="button" className="button button--tertiary" onClick={() => setEditing(false)}>
-                やめる
-              </button>
-            </div>
-          </form>
-        ) : (
-          <span className="table__strong">{t.label}</span>
-        )}
-      </td>
-      <td>{t.active ? <Badge tone="success">利用中</Badge> : <Badge tone="neutral">利用停止</Badge>}</td>
-      <td>
-        {!editing && (
-          <div className="button-row button-row--tight">
-            <button type="button" className="button button--secondary button--small" disabled={busy || first} onClick={() => onChange(t, { move: 'up' }, `「${t.label}」を上へ移しました。`)}>
-              上へ<span className="visually-hidden">（{t.label}）</span>
+  if (editing) {
+    return (
+      <li className="term-list__item">
+        <form
+          className="term-list__edit"
+          aria-label={`${t.label}の名称を変える`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setEditing(false);
+            onChange(t, { label: label.trim() }, `「${label.trim()}」に変更しました。記録済みの同意にも新しい名称で表示されます。`);
+          }}
+        >
+          <TextField id={`term-label-${t.id}`} label="名称" width="long" value={label} onChange={setLabel} />
+          <div className="button-row">
+            <button type="submit" className="button button--primary" disabled={busy || !label.trim()}>
+              保存する
             </button>
-            <button type="button" className="button button--secondary button--small" disabled={busy || last} onClick={() => onChange(t, { move: 'down' }, `「${t.label}」を下へ移しました。`)}>
-              下へ<span className="visually-hidden">（{t.label}）</span>
-            </button>
-            {kind === 'consent_purpose' && (
-              <button type="button" className="button button--secondary button--small" disabled={busy} onClick={() => setEditing(true)}>
-                名称を変える<span className="visually-hidden">（{t.label}）</span>
-              </button>
-            )}
-            <button
-              type="button"
-              className="button button--secondary button--small"
-              disabled={busy}
-              onClick={() =>
-                onChange(
-                  t,
-                  { active: !t.active },
-                  t.active ? `${noun}「${t.label}」を利用停止にしました。記録済みのものにはそのまま表示されます。` : `${noun}「${t.label}」の利用を再開しました。`,
-                )
-              }
-            >
-              {t.active ? '利用停止にする' : '利用を再開する'}
-              <span className="visually-hidden">（{t.label}）</span>
+            <button type="button" className="button button--tertiary" onClick={() => setEditing(false)}>
+              やめる
             </button>
           </div>
+        </form>
+      </li>
+    );
+  }
+  return (
+    <li className="term-list__item">
+      <span className="term-list__name">{t.label}</span>
+      <span className="term-list__meta">{t.active ? <Badge tone="success">利用中</Badge> : <Badge tone="neutral">利用停止</Badge>}</span>
+      <div className="button-row">
+        <button type="button" className="button button--secondary button--small" disabled={busy || first} onClick={() => onChange(t, { move: 'up' }, `「${t.label}」を上へ移しました。`)}>
+          上へ<span className="visually-hidden">（{t.label}）</span>
+        </button>
+        <button type="button" className="button button--secondary button--small" disabled={busy || last} onClick={() => onChange(t, { move: 'down' }, `「${t.label}」を下へ移しました。`)}>
+          下へ<span className="visually-hidden">（{t.label}）</span>
+        </button>
+        {kind === 'consent_purpose' && (
+          <button type="button" className="button button--secondary button--small" disabled={busy} onClick={() => setEditing(true)}>
+            名称を変える<span className="visually-hidden">（{t.label}）</span>
+          </button>
         )}
-      </td>
-    </tr>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={busy}
+          onClick={() =>
+            onChange(
+              t,
+              { active: !t.active },
+              t.active ? `${noun}「${t.label}」を利用停止にしました。記録済みのものにはそのまま表示されます。` : `${noun}「${t.label}」の利用を再開しました。`,
+            )
+          }
+        >
+          {t.active ? '利用停止にする' : '利用を再開する'}
+          <span className="visually-hidden">（{t.label}）</span>
+        </button>
+      </div>
+    </li>
   );
 }
 
