@@ -86,6 +86,16 @@ describe('departments and the municipality taxonomy in the browser', () => {
         await page.getByRole('button', { name: '同意の目的を追加する' }).click();
         await page.getByText('同意の目的「就労支援事業所への情報提供」を追加しました。').waitFor();
         await both(page, 'settings-taxonomy');
+
+        await page.goto('/settings');
+        await waitForHeading(page, '設定');
+        await both(page, 'settings');
+
+        // The directory filtered by the new department.
+        await page.goto('/agencies');
+        await page.locator('#agency-department').selectOption({ label: '福祉総合課' });
+        await page.getByRole('link', { name: '消費生活相談' }).waitFor();
+        await both(page, 'directory-department');
       });
     },
     TIMEOUT,
@@ -103,6 +113,18 @@ describe('departments and the municipality taxonomy in the browser', () => {
         await page.getByRole('checkbox', { name: 'ごみ屋敷' }).check();
         await page.getByRole('group', { name: /課題/ }).first().scrollIntoViewIfNeeded();
         await both(page, 'intake-issues');
+
+        // A consent to the municipality's own purpose shows on the person's page beside the legal two.
+        const clerk = await apiSession(server, CLERK.loginId, CLERK.password);
+        const taxonomy = await clerk.get('/api/v1/municipality/taxonomy');
+        const work = taxonomy.consentPurposes.find((p: { label: string }) => p.label === '就労支援事業所への情報提供');
+        const person = await clerk.post('/api/v1/persons', { name: '山田 花子', nameKana: 'ヤマダ ハナコ', birthDate: '1985-06-01', confirmNotDuplicate: true });
+        const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+        await clerk.post('/api/v1/consents', { personId: person.person?.id ?? person.id, purpose: work.code, decision: 'granted', scopeKind: 'all', consentedOn: today, method: '書面' });
+        await page.goto(`/persons/${person.person?.id ?? person.id}`);
+        await page.getByRole('heading', { name: '就労支援事業所への情報提供' }).waitFor();
+        await page.locator('#consent-section').scrollIntoViewIfNeeded();
+        await both(page, 'person-consent');
       });
     },
     TIMEOUT,

@@ -74,6 +74,7 @@ export function DirectoryPage() {
             onChange={(v) => apply({ departmentId: v })}
             options={departmentOptions}
             placeholder="すべて"
+            width="short"
           />
           {admin && (
             <Checkbox
