@@ -91,6 +91,11 @@ describe('departments and the municipality taxonomy in the browser', () => {
         await waitForHeading(page, '設定');
         await both(page, 'settings');
 
+        // The users form offers the 福祉活動専門員.
+        await page.goto('/users/new');
+        await page.getByLabel(/役割/).selectOption({ label: '福祉活動専門員' });
+        await both(page, 'user-new-role');
+
         // The directory filtered by the new department.
         await page.goto('/agencies');
         await page.locator('#agency-department').selectOption({ label: '福祉総合課' });
