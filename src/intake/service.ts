@@ -281,7 +281,12 @@ export async function listConsultations(
   if (after) q = q.where(sql<boolean>`(c.received_at, c.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   const rows = await q.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);
-  scope.audit('consultation.list', { targetType: 'consultation', details: { scope: query.scope, personId: query.personId ?? null, count: items.length } });
+  // A promoter's list of visible consultations includes those of the department's windows.
+  const byDepartment = query.scope === 'visible' && ctx.roles.includes('promoter');
+  scope.audit('consultation.list', {
+    targetType: 'consultation',
+    details: { scope: query.scope, personId: query.personId ?? null, count: items.length, ...(byDepartment ? { basis: 'promoter_department' } : {}) },
+  });
   const last = items.at(-1);
   return {
     items: items.map((r) => toView(r)),

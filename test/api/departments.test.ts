@@ -89,6 +89,14 @@ describe.each(DATABASE_KINDS)('departments and the promoter (%s)', (kind) => {
     expect(list).toContain(inA.id);
     expect(list).not.toContain(inB.id);
 
+    const listAudit = await t.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('actor_user_id', '=', promoterUser.id)
+      .where('action', '=', 'consultation.list')
+      .executeTakeFirstOrThrow();
+    expect(listAudit.details).toMatchObject({ scope: 'visible', basis: 'promoter_department' });
+
     // The consultation only: the person's record stays behind the consent rules.
     expect((await promoter.get(`/api/v1/persons/${personA.id}`)).statusCode).toBe(404);
 
