@@ -149,6 +149,7 @@ export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expre
                  or exists (select 1 from emergency_grants g
                             where g.municipality_id = cp.municipality_id and g.person_id = cp.id
                               and g.user_id = ${userId}::uuid and g.expires_at > now()))))
+    or ${promoterDepartmentConsultationPredicate(ctx, c)}
   )`;
 }
 
@@ -156,5 +157,38 @@ export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expre
 export function visibleReferralPredicate(ctx: AccessContext, r = 'r'): Expression<SqlBool> {
   const { agencyId } = userIds(ctx);
   if (!agencyId) return sql<SqlBool>`false`;
-  return sql<SqlBool>`(${sql.ref(`${r}.to_agency_id`)} = ${agencyId}::uuid or ${sql.ref(`${r}.from_agency_id`)} = ${agencyId}::uuid)`;
+  return sql<SqlBool>`(${sql.ref(`${r}.to_agency_id`)} = ${agencyId}::uuid or ${sql.ref(`${r}.from_agency_id`)} = ${agencyId}::uuid
+    or ${promoterDepartmentReferralPredicate(ctx, r)})`;
+}
+
+/**
+ * 断らない相談窓口推進員 (promoter) and their department (福生市 基本目標1): a
+ * promoter sees the intakes and referrals of the windows (agencies) of their
+ * own agency's 所管課 (`agencies.department_id`), so a window clerk can ask
+ * them how to route a consultation. This is use inside one department of the
+ * municipality, so it includes the person as the window recorded them — on
+ * that consultation or referral only: it opens no person record, no other
+ * agency's consultation and no case (those keep the consent and team rules).
+ * Reads on this basis are audited with it (`basis: 'promoter_department'`).
+ * An agency with no department, or a user who is not a promoter, gets nothing here.
+ */
+function departmentWindows(ctx: AccessContext) {
+  if (ctx.kind !== 'user' || !ctx.roles.includes('promoter')) return null;
+  return sql`(select wa.id from agencies wa
+              join agencies pa on pa.municipality_id = wa.municipality_id and pa.department_id = wa.department_id
+              where pa.municipality_id = ${ctx.municipalityId}::uuid and pa.id = ${ctx.agencyId}::uuid)`;
+}
+
+/** SQL predicate: the consultation aliased `c` was received at a window of the acting promoter's department. */
+export function promoterDepartmentConsultationPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
+  const windows = departmentWindows(ctx);
+  return windows ? sql<SqlBool>`(${sql.ref(`${c}.agency_id`)} in ${windows})` : sql<SqlBool>`false`;
+}
+
+/** SQL predicate: the referral aliased `r` was sent by or to a window of the acting promoter's department. */
+export function promoterDepartmentReferralPredicate(ctx: AccessContext, r = 'r'): Expression<SqlBool> {
+  const windows = departmentWindows(ctx);
+  return windows
+    ? sql<SqlBool>`(${sql.ref(`${r}.from_agency_id`)} in ${windows} or ${sql.ref(`${r}.to_agency_id`)} in ${windows})`
+    : sql<SqlBool>`false`;
 }

@@ -9,23 +9,23 @@ import { ACTION_LABELS, ACTIONS, decide, POLICY, type Action } from './policy.ts
  *   Y = allowed, . = denied
  */
 const MATRIX = `
-                  intake_clerk promoter coordinator secretariat agency_staff admin auditor
-directory.read         Y          Y         Y           Y            Y         Y      Y
-directory.write        .          .         .           .            .         Y      .
-users.read             .          .         .           .            .         Y      .
-users.write            .          .         .           .            .         Y      .
-settings.read          Y          Y         Y           Y            Y         Y      Y
-settings.write         .          .         .           .            .         Y      .
-audit.read             .          .         .           .            .         .      Y
-audit.export           .          .         .           .            .         .      Y
-person.read            Y          Y         Y           Y            Y         .      .
-person.write           Y          Y         Y           Y            Y         .      .
-case.read              Y          Y         Y           Y            Y         .      .
-case.write             Y          Y         Y           Y            Y         .      .
-case.open              .          .         Y           .            .         .      .
-meeting.read           Y          Y         Y           Y            Y         .      .
-meeting.write          Y          Y         Y           Y            Y         .      .
-meeting.convene        .          .         Y           Y            .         .      .
+                  intake_clerk promoter coordinator secretariat agency_staff admin auditor community_worker
+directory.read         Y          Y         Y           Y            Y         Y      Y         Y
+directory.write        .          .         .           .            .         Y      .         .
+users.read             .          .         .           .            .         Y      .         .
+users.write            .          .         .           .            .         Y      .         .
+settings.read          Y          Y         Y           Y            Y         Y      Y         Y
+settings.write         .          .         .           .            .         Y      .         .
+audit.read             .          .         .           .            .         .      Y         .
+audit.export           .          .         .           .            .         .      Y         .
+person.read            Y          Y         Y           Y            Y         .      .         Y
+person.write           Y          Y         Y           Y            Y         .      .         Y
+case.read              Y          Y         Y           Y            Y         .      .         Y
+case.write             Y          Y         Y           Y            Y         .      .         Y
+case.open              .          .         Y           .            .         .      .         .
+meeting.read           Y          Y         Y           Y            Y         .      .         Y
+meeting.write          Y          Y         Y           Y            Y         .      .         Y
+meeting.convene        .          .         Y           Y            .         .      .         .
 `;
 
 function parseMatrix(text: string): Map<string, boolean> {

@@ -52,6 +52,10 @@ export const POLICY: Record<Role, readonly Action[]> = {
   admin: ['directory.read', 'directory.write', 'users.read', 'users.write', 'settings.read', 'settings.write'],
   // 監査担当: the audit log — no case content.
   auditor: ['directory.read', 'settings.read', 'audit.read', 'audit.export'],
+  // 福祉活動専門員 (社協's community organiser): 参加支援 and 地域づくり with people, like a coordinator,
+  // but opens no 多機関協働 case and convenes no meeting; inside a case only the team rules apply
+  // (a member, or 主担当 when its agency leads), never a coordinator's management of every case.
+  community_worker: STAFF,
 };
 
 export const ACTION_LABELS: Record<Action, string> = {

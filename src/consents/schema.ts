@@ -1,11 +1,16 @@
 import { z } from '../shared/zod-ja.ts';
 import { birthDateInput } from '../people/schema.ts';
 
+/** A consent purpose: a built-in one or a municipality's own (x_…, src/municipalities/taxonomy.ts), checked by the service. */
+export const consentPurposeCode = z
+  .string()
+  .regex(/^(meeting_sharing|agency_sharing|x_[a-z0-9]{1,40})$/, '一覧から選んでください');
+
 /** 同意 (consent): versioned per person and purpose; a refusal is recorded as a refusal. */
 export const consentInputSchema = z
   .object({
     personId: z.uuid().describe('本人'),
-    purpose: z.enum(['meeting_sharing', 'agency_sharing']).describe('目的'),
+    purpose: consentPurposeCode.describe('目的'),
     decision: z.enum(['granted', 'refused']).describe('本人の意思'),
     scopeKind: z.enum(['all', 'listed']).default('all').describe('範囲'),
     agencyIds: z.array(z.uuid()).max(200).default([]).describe('情報提供先の機関'),

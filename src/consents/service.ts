@@ -5,13 +5,14 @@ import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { ConsentInput } from './schema.ts';
 import { DOCUMENT_MAX_BYTES, sniffDocumentType } from './schema.ts';
-import { PURPOSE_LABELS, type ConsentPurpose } from './summary.ts';
+import { assertConsentPurposeOffered, consentPurposeLabels } from '../municipalities/taxonomy.ts';
 
 export interface ConsentView {
   id: string;
   personId: string;
   versionNo: number;
-  purpose: ConsentPurpose;
+  /** meeting_sharing | agency_sharing | a municipality's own purpose (x_…). */
+  purpose: string;
   purposeLabel: string;
   decision: 'granted' | 'refused';
   scopeKind: 'all' | 'listed';
@@ -44,7 +45,7 @@ export async function checkConsentAgencies(scope: Scope, agencyIds: readonly str
 
 export interface ConsentVersion {
   personId: string;
-  purpose: ConsentPurpose;
+  purpose: string;
   decision: 'granted' | 'refused';
   scopeKind: 'all' | 'listed';
   agencyIds: string[];
@@ -163,13 +164,14 @@ export async function listConsents(scope: Scope, personId: string): Promise<Cons
   );
   const latest = new Map<string, number>();
   for (const r of rows) latest.set(r.purpose, Math.max(latest.get(r.purpose) ?? 0, r.version_no));
+  const purposeLabels = await consentPurposeLabels(scope.trx, scope.municipalityId);
   scope.audit('consent.read', { targetType: 'person', targetId: personId, subjectPersonId: personId });
   const views: ConsentView[] = rows.map((r) => ({
     id: r.id,
     personId: r.person_id,
     versionNo: r.version_no,
-    purpose: r.purpose as ConsentPurpose,
-    purposeLabel: PURPOSE_LABELS[r.purpose as ConsentPurpose],
+    purpose: r.purpose,
+    purposeLabel: purposeLabels.get(r.purpose) ?? r.purpose,
     decision: r.decision as 'granted' | 'refused',
     scopeKind: r.scope_kind as 'all' | 'listed',
     agencies: r.agency_ids.map((id) => ({ id, name: names.get(id) ?? '（不明な機関）' })),
@@ -190,6 +192,7 @@ export async function listConsents(scope: Scope, personId: string): Promise<Cons
 
 export async function recordConsent(scope: Scope, input: ConsentInput): Promise<ConsentView[]> {
   await requirePersonAccess(scope, input.personId, 'full');
+  await assertConsentPurposeOffered(scope, input.purpose);
   const listed = input.decision === 'granted' && input.scopeKind === 'listed';
   const agencyIds = listed ? await checkConsentAgencies(scope, input.agencyIds, 'agencyIds') : [];
   await insertConsentVersion(scope, {

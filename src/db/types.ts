@@ -24,6 +24,10 @@ export interface DepartmentTable {
   id: string;
   name: string;
   note: string | null;
+  kana: Generated<string>;
+  sort_order: Generated<number>;
+  active: Generated<boolean>;
+  version: Generated<number>;
 }
 
 export interface AgencyTable {
@@ -41,6 +45,8 @@ export interface AgencyTable {
   site_count: number | null;
   operation: string | null;
   department: string | null;
+  /** 所管課 (departments); `department` keeps its name as text for old rows. */
+  department_id: string | null;
   roles: Generated<string[]>;
   area: string | null;
   address: string | null;
@@ -210,6 +216,22 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   rate_limits: RateLimitTable;
   task_overview_runs: TaskOverviewRunTable;
   task_overview_rows: TaskOverviewRowTable;
+  taxonomy_terms: TaxonomyTermTable;
+}
+
+/** A municipality's own 課題 and consent purposes (DOMAIN.md §3). */
+export interface TaxonomyTermTable {
+  municipality_id: string;
+  id: string;
+  kind: 'issue' | 'consent_purpose';
+  code: string;
+  label: string;
+  description: string | null;
+  sort_order: Generated<number>;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
 }
 
 export type Municipality = Selectable<MunicipalityTable>;

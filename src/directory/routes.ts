@@ -3,6 +3,15 @@ import { z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { agencyInputSchema, agencyListQuery, agencyPatchSchema, agencyView } from './schema.ts';
 import { createAgency, getAgency, listAgencies, updateAgency } from './service.ts';
+import {
+  createDepartment,
+  departmentInputSchema,
+  departmentListQuery,
+  departmentPatchSchema,
+  departmentView,
+  listDepartments,
+  updateDepartment,
+} from './departments.ts';
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -52,6 +61,40 @@ export function directoryRoutes(gateway: Gateway): AnyRoute[] {
           targetType: 'agency',
           targetId: params.id,
         }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/departments',
+      summary: '課（所管課）の一覧',
+      tag: '機関・窓口',
+      query: departmentListQuery,
+      response: z.object({ items: z.array(departmentView) }),
+      handler: ({ ctx, query }) =>
+        gateway.run(ctx, 'directory.read', async (scope) => ({ items: await listDepartments(scope, query.includeInactive === 'true') })),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/departments',
+      summary: '課の登録（管理者）',
+      tag: '機関・窓口',
+      body: departmentInputSchema,
+      response: departmentView,
+      handler: async ({ ctx, body, reply }) => {
+        const created = await gateway.run(ctx, 'directory.write', (scope) => createDepartment(scope, body));
+        reply.code(201);
+        return created;
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/departments/:id',
+      summary: '課の編集・並べ替え・利用停止（管理者）',
+      tag: '機関・窓口',
+      params: idParams,
+      body: departmentPatchSchema,
+      response: departmentView,
+      handler: ({ ctx, params, body }) =>
+        gateway.run(ctx, 'directory.write', (scope) => updateDepartment(scope, params.id, body), { targetType: 'department', targetId: params.id }),
     }),
   ];
 }

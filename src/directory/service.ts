@@ -6,6 +6,7 @@ import { newId } from '../shared/ids.ts';
 import { escapeLike, normalizeForSearch } from '../shared/normalize.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
 import type { AgencyInput, AgencyPatch, AgencyView } from './schema.ts';
+import { resolveDepartment } from './departments.ts';
 import { agencySearchText } from './search-text.ts';
 
 export function toAgencyView(a: Agency): AgencyView {
@@ -22,6 +23,7 @@ export function toAgencyView(a: Agency): AgencyView {
     siteCount: a.site_count,
     operation: a.operation,
     department: a.department,
+    departmentId: a.department_id,
     roles: a.roles,
     area: a.area,
     address: a.address,
@@ -41,6 +43,7 @@ export interface AgencyQuery {
   q?: string | undefined;
   field?: string | undefined;
   role?: string | undefined;
+  departmentId?: string | undefined;
   includeInactive?: 'true' | 'false' | undefined;
   limit: number;
   cursor?: string | undefined;
@@ -52,6 +55,7 @@ export async function listAgencies(scope: Scope, query: AgencyQuery): Promise<Pa
   if (needle) q = q.where('search_text', 'like', `%${escapeLike(needle)}%`);
   if (query.field) q = q.where(sql<boolean>`${query.field} = any(fields)`);
   if (query.role) q = q.where(sql<boolean>`${query.role} = any(roles)`);
+  if (query.departmentId) q = q.where('department_id', '=', query.departmentId);
   if (query.includeInactive !== 'true') q = q.where('active', '=', true);
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
   if (after) q = q.where(sql<boolean>`(kana, id) > (${after[0]}, ${after[1]}::uuid)`);
@@ -87,7 +91,6 @@ function columns(input: Partial<AgencyInput>) {
     target_population: input.targetPopulation,
     site_count: input.siteCount,
     operation: input.operation,
-    department: input.department,
     roles: input.roles,
     area: input.area,
     address: input.address,
@@ -113,9 +116,12 @@ async function assertNameFree(scope: Scope, name: string, exceptId?: string) {
 
 export async function createAgency(scope: Scope, input: AgencyInput): Promise<AgencyView> {
   await assertNameFree(scope, input.name);
+  const department = await resolveDepartment(scope, input.departmentId ?? null);
   const id = newId();
   const values = {
     ...columns(input),
+    department_id: department?.id ?? null,
+    department: department?.name ?? null,
     municipality_id: scope.municipalityId,
     id,
     name: input.name,
@@ -124,7 +130,7 @@ export async function createAgency(scope: Scope, input: AgencyInput): Promise<Ag
   };
   const row = await scope.trx
     .insertInto('agencies')
-    .values({ ...values, search_text: agencySearchText({ ...input, program_name: input.programName ?? null }) })
+    .values({ ...values, search_text: agencySearchText({ ...input, program_name: input.programName ?? null, department: department?.name ?? null }) })
     .returningAll()
     .executeTakeFirstOrThrow();
   scope.audit('agency.create', { targetType: 'agency', targetId: id, details: { name: input.name } });
@@ -147,7 +153,12 @@ export async function updateAgency(scope: Scope, id: string, patch: AgencyPatch)
   }
   const { version: _version, ...input } = patch;
   if (input.name && input.name !== current.name) await assertNameFree(scope, input.name, id);
-  const changes = columns(input);
+  const changes: Record<string, unknown> = columns(input);
+  if (input.departmentId !== undefined && input.departmentId !== current.department_id) {
+    const department = await resolveDepartment(scope, input.departmentId, current.department_id);
+    changes.department_id = department?.id ?? null;
+    changes.department = department?.name ?? null;
+  }
   const merged = { ...current, ...changes } as Agency;
   const row = await scope.trx
     .updateTable('agencies')

@@ -1,6 +1,9 @@
 import { int32Text, z } from '../shared/zod-ja.ts';
 import { CHANNELS, CONSENT_STATUSES, CONSULTER_TYPES, ISSUES, RESPONSES, URGENCIES, URGENT_FLAGS } from '../shared/issues.ts';
 import { personInputSchema } from '../people/schema.ts';
+import { consentPurposeCode } from '../consents/schema.ts';
+
+const issueLabel = z.string().trim().min(1).max(40);
 
 /** 相談受付 — the fields of DOMAIN.md §3 and the national 相談受付・申込票. */
 export const consultationInputSchema = z
@@ -17,15 +20,16 @@ export const consultationInputSchema = z
     subjectSummary: z.string().trim().max(200).nullable().optional().describe('本人の特徴（匿名のとき）'),
     chiefComplaint: z.string().trim().min(1).max(500).describe('主訴'),
     content: z.string().trim().max(20000).default('').describe('相談内容'),
-    issues: z.array(z.enum(ISSUES)).max(ISSUES.length).default([]).describe('課題'),
-    primaryIssue: z.enum(ISSUES).nullable().optional().describe('最も重要な課題（◎）'),
+    // The national 課題 and the municipality's own (checked against its list by the service: assertIssuesOffered).
+    issues: z.array(issueLabel).max(ISSUES.length + 60).default([]).describe('課題'),
+    primaryIssue: issueLabel.nullable().optional().describe('最も重要な課題（◎）'),
     urgency: z.enum(URGENCIES).default('通常').describe('緊急度'),
     urgentFlags: z.array(z.enum(URGENT_FLAGS)).max(3).default([]).describe('緊急の兆候'),
     response: z.enum(RESPONSES).describe('対応'),
     consentStatus: z.enum(CONSENT_STATUSES).describe('同意の有無'),
     consent: z
       .object({
-        purposes: z.array(z.enum(['meeting_sharing', 'agency_sharing'])).min(1).max(2).describe('同意の目的'),
+        purposes: z.array(consentPurposeCode).min(1).max(20).describe('同意の目的'),
         scopeKind: z.enum(['all', 'listed']).default('all').describe('範囲'),
         agencyIds: z.array(z.uuid()).max(200).default([]).describe('情報提供先の機関'),
         method: z.enum(['書面', '口頭']).describe('方法'),

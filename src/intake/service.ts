@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { checkConsentAgencies, insertConsentVersion } from '../consents/service.ts';
-import { visibleConsultationPredicate } from '../access/person-access.ts';
+import { promoterDepartmentConsultationPredicate, visibleConsultationPredicate } from '../access/person-access.ts';
 import { notify } from '../notifications/service.ts';
 import { createPerson, displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
 import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
+import { assertConsentPurposeOffered, assertIssuesOffered } from '../municipalities/taxonomy.ts';
 import type { ConsultationInput } from './schema.ts';
 
 export interface ConsultationView {
@@ -102,6 +103,8 @@ function toView(r: Row, referrals: ConsultationView['referrals'] = []): Consulta
 
 export async function createConsultation(scope: Scope, input: ConsultationInput): Promise<ConsultationView> {
   const ctx = requireUser(scope);
+  await assertIssuesOffered(scope, input.issues, input.primaryIssue);
+  for (const purpose of input.consent?.purposes ?? []) await assertConsentPurposeOffered(scope, purpose, 'consent.purposes');
   let personId = input.personId ?? null;
   if (input.newPerson) {
     const created = await createPerson(scope, input.newPerson);
@@ -236,7 +239,14 @@ export async function getConsultation(scope: Scope, id: string): Promise<Consult
   const urgentReader = scope.ctx.kind === 'user' && URGENT_READERS.has(scope.ctx.role);
   const visible = await scope.trx
     .selectFrom('consultations as c')
-    .select(['c.id', 'c.person_id', sql<boolean>`${visibleConsultationPredicate(scope.ctx, 'c')}`.as('by_rule')])
+    .select([
+      'c.id',
+      'c.person_id',
+      sql<boolean>`${visibleConsultationPredicate(scope.ctx, 'c')}`.as('by_rule'),
+      sql<boolean>`(${promoterDepartmentConsultationPredicate(scope.ctx, 'c')} and c.agency_id <> ${scope.ctx.kind === 'user' ? scope.ctx.agencyId : null}::uuid)`.as(
+        'by_department',
+      ),
+    ])
     .where('c.municipality_id', '=', scope.municipalityId)
     .where('c.id', '=', id)
     .where((eb) =>
@@ -253,6 +263,7 @@ export async function getConsultation(scope: Scope, id: string): Promise<Consult
     targetId: id,
     subjectPersonId: visible.person_id,
     ...(visible.by_rule ? {} : { reason: 'urgent consultation: protection of life or body', details: { urgent: true } }),
+    ...(visible.by_department ? { reason: 'department window of the promoter', details: { basis: 'promoter_department' } } : {}),
   });
   return view;
 }
@@ -270,7 +281,12 @@ export async function listConsultations(
   if (after) q = q.where(sql<boolean>`(c.received_at, c.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
   const rows = await q.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);
-  scope.audit('consultation.list', { targetType: 'consultation', details: { scope: query.scope, personId: query.personId ?? null, count: items.length } });
+  // A promoter's list of visible consultations includes those of the department's windows.
+  const byDepartment = query.scope === 'visible' && ctx.roles.includes('promoter');
+  scope.audit('consultation.list', {
+    targetType: 'consultation',
+    details: { scope: query.scope, personId: query.personId ?? null, count: items.length, ...(byDepartment ? { basis: 'promoter_department' } : {}) },
+  });
   const last = items.at(-1);
   return {
     items: items.map((r) => toView(r)),

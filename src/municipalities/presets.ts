@@ -95,14 +95,29 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
   }
   const mid = municipality.id;
 
-  for (const d of preset.departments) {
+  for (const [i, d] of preset.departments.entries()) {
     const r = await trx
       .insertInto('departments')
-      .values({ municipality_id: mid, id: newId(), name: d.name, note: d.note })
+      .values({ municipality_id: mid, id: newId(), name: d.name, note: d.note, sort_order: (i + 1) * 10 })
       .onConflict((oc) => oc.columns(['municipality_id', 'name']).doNothing())
       .executeTakeFirst();
     created.departments += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
+  const departments = new Map(
+    (await trx.selectFrom('departments').select(['id', 'name']).where('municipality_id', '=', mid).execute()).map((d) => [d.name, d.id]),
+  );
+  /** The agency's 所管課 as a department row: its name, else the first of 「A課／B」, else a new row. */
+  const departmentOf = async (text: string | null): Promise<string | null> => {
+    const name = text?.trim();
+    if (!name) return null;
+    const known = departments.get(name) ?? departments.get(name.split('／')[0]!.trim());
+    if (known) return known;
+    const id = newId();
+    await trx.insertInto('departments').values({ municipality_id: mid, id, name, sort_order: (departments.size + 1) * 10 }).execute();
+    departments.set(name, id);
+    created.departments += 1;
+    return id;
+  };
 
   for (const a of preset.agencies) {
     const row = {
@@ -127,9 +142,16 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
       note: a.note,
       updated_at: new Date(),
     };
+    const exists = await trx
+      .selectFrom('agencies')
+      .select('id')
+      .where('municipality_id', '=', mid)
+      .where('preset_key', '=', a.key)
+      .executeTakeFirst();
+    if (exists) continue;
     const r = await trx
       .insertInto('agencies')
-      .values({ ...row, search_text: agencySearchText(row) })
+      .values({ ...row, department_id: await departmentOf(a.department), search_text: agencySearchText(row) })
       .onConflict((oc) => oc.columns(['municipality_id', 'preset_key']).doNothing())
       .executeTakeFirst();
     created.agencies += Number(r.numInsertedOrUpdatedRows ?? 0);

@@ -3,6 +3,7 @@ import { z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { notFound } from '../server/errors.ts';
 import { readSettings, settingsPatchSchema, settingsSchema } from './settings.ts';
+import { createTerm, readTaxonomy, taxonomyView, termInputSchema, termPatchSchema, termView, updateTerm } from './taxonomy.ts';
 
 const overview = z.object({
   id: z.string(),
@@ -51,7 +52,14 @@ export function municipalityRoutes(gateway: Gateway): AnyRoute[] {
           const m = await trx.selectFrom('municipalities').selectAll().where('id', '=', municipalityId).executeTakeFirst();
           if (!m) throw notFound('自治体');
           const [departments, bodies, placements] = await Promise.all([
-            trx.selectFrom('departments').select(['name', 'note']).where('municipality_id', '=', municipalityId).orderBy('name').execute(),
+            trx
+              .selectFrom('departments')
+              .select(['name', 'note'])
+              .where('municipality_id', '=', municipalityId)
+              .where('active', '=', true)
+              .orderBy('sort_order')
+              .orderBy('name')
+              .execute(),
             trx.selectFrom('meeting_bodies').selectAll().where('municipality_id', '=', municipalityId).orderBy('kind').orderBy('name').execute(),
             trx
               .selectFrom('placements as p')
@@ -116,6 +124,38 @@ export function municipalityRoutes(gateway: Gateway): AnyRoute[] {
           scope.audit('settings.update', { targetType: 'municipality', targetId: scope.municipalityId, details: body });
           return next;
         }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/municipality/taxonomy',
+      summary: '課題と同意の目的の一覧（標準と自治体の追加分）',
+      tag: '自治体',
+      response: taxonomyView,
+      handler: ({ ctx }) => gateway.run(ctx, 'settings.read', ({ trx, municipalityId }) => readTaxonomy(trx, municipalityId)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/municipality/taxonomy',
+      summary: '課題・同意の目的の追加（管理者）',
+      tag: '自治体',
+      body: termInputSchema,
+      response: termView,
+      handler: async ({ ctx, body, reply }) => {
+        const created = await gateway.run(ctx, 'settings.write', (scope) => createTerm(scope, body));
+        reply.code(201);
+        return created;
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/municipality/taxonomy/:id',
+      summary: '課題・同意の目的の並べ替え・利用停止・再開（管理者）',
+      tag: '自治体',
+      params: z.object({ id: z.uuid() }),
+      body: termPatchSchema,
+      response: termView,
+      handler: ({ ctx, params, body }) =>
+        gateway.run(ctx, 'settings.write', (scope) => updateTerm(scope, params.id, body), { targetType: 'taxonomy_term', targetId: params.id }),
     }),
   ];
 }

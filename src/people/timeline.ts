@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
-import { PURPOSE_LABELS, type ConsentPurpose } from '../consents/summary.ts';
+import { consentPurposeLabels } from '../municipalities/taxonomy.ts';
 import { formatDate } from '../shared/dates.ts';
 import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
 import { loadHousehold } from './households.ts';
@@ -62,6 +62,7 @@ async function entriesFor(scope: Scope, personIds: string[], includeConsents: bo
         .where('k.person_id', 'in', personIds)
         .execute()
     : [];
+  const purposeLabels = await consentPurposeLabels(scope.trx, scope.municipalityId);
   const entries: TimelineEntry[] = [
     ...consultations.map((c) => ({
       kind: 'consultation' as const,
@@ -94,7 +95,7 @@ async function entriesFor(scope: Scope, personIds: string[], includeConsents: bo
       personId: k.person_id,
       personName: displayName(k),
       agencyName: k.agency_name,
-      title: `同意（${PURPOSE_LABELS[k.purpose as ConsentPurpose]}）第${k.version_no}版`,
+      title: `同意（${purposeLabels.get(k.purpose) ?? k.purpose}）第${k.version_no}版`,
       detail: k.withdrawn_on
         ? `撤回（${formatDate(k.withdrawn_on)}）`
         : k.decision === 'granted'

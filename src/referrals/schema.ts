@@ -25,7 +25,10 @@ export type ReferralInput = z.infer<typeof referralInputSchema>;
 
 export const referralListQuery = z
   .object({
-    box: z.enum(['inbox', 'outbox']).default('inbox').describe('inbox: 受けたつなぎ / outbox: 送ったつなぎ'),
+    box: z
+      .enum(['inbox', 'outbox', 'department'])
+      .default('inbox')
+      .describe('inbox: 受けたつなぎ / outbox: 送ったつなぎ / department: 所管課の窓口のつなぎ（推進員）'),
     status: z.enum(['sent', 'accepted', 'returned', 'in_progress', 'completed']).optional().describe('状態'),
     personId: z.uuid().optional(),
     limit: int32Text({ min: 1, max: 100 }).default(30),

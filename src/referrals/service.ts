@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { visibleCasePredicate } from '../access/case-access.ts';
-import { consentCovers, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
+import { consentCovers, promoterDepartmentReferralPredicate, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { notify } from '../notifications/service.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
@@ -278,10 +278,16 @@ export async function createReferral(scope: Scope, input: ReferralInput): Promis
   return loadReferral(scope, id);
 }
 
+const ownAgency = (scope: Scope) => (scope.ctx.kind === 'user' ? scope.ctx.agencyId : null);
+
 export async function getReferral(scope: Scope, id: string): Promise<ReferralView> {
   const row = await scope.trx
     .selectFrom('referrals as r')
-    .select(['r.id', 'r.person_id'])
+    .select([
+      'r.id',
+      'r.person_id',
+      sql<boolean>`(r.from_agency_id = ${ownAgency(scope)}::uuid or r.to_agency_id = ${ownAgency(scope)}::uuid)`.as('own'),
+    ])
     .where('r.municipality_id', '=', scope.municipalityId)
     .where('r.id', '=', id)
     .where(visibleReferralPredicate(scope.ctx, 'r'))
@@ -290,17 +296,25 @@ export async function getReferral(scope: Scope, id: string): Promise<ReferralVie
     scope.audit('referral.read', { targetType: 'referral', targetId: id, reason: 'no access' }, 'denied');
     throw notFound('つなぎ');
   }
-  scope.audit('referral.read', { targetType: 'referral', targetId: id, subjectPersonId: row.person_id });
+  scope.audit('referral.read', {
+    targetType: 'referral',
+    targetId: id,
+    subjectPersonId: row.person_id,
+    // Otherwise visible only as a referral of a window of the promoter's department.
+    ...(row.own ? {} : { reason: 'department window of the promoter', details: { basis: 'promoter_department' } }),
+  });
   return loadReferral(scope, id);
 }
 
 export async function listReferrals(
   scope: Scope,
-  query: { box: 'inbox' | 'outbox'; status?: string | undefined; personId?: string | undefined; limit: number; cursor?: string | undefined },
+  query: { box: 'inbox' | 'outbox' | 'department'; status?: string | undefined; personId?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<Page<ReferralView> & { counts: Record<string, number> }> {
   const ctx = requireUser(scope);
-  const column = query.box === 'inbox' ? 'r.to_agency_id' : 'r.from_agency_id';
-  let q = baseQuery(scope).where(column, '=', ctx.agencyId);
+  let q =
+    query.box === 'department'
+      ? baseQuery(scope).where(promoterDepartmentReferralPredicate(scope.ctx, 'r'))
+      : baseQuery(scope).where(query.box === 'inbox' ? 'r.to_agency_id' : 'r.from_agency_id', '=', ctx.agencyId);
   if (query.status) q = q.where('r.status', '=', query.status);
   if (query.personId) q = q.where('r.person_id', '=', query.personId);
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
@@ -308,12 +322,15 @@ export async function listReferrals(
   const rows = await q.orderBy('r.sent_at', 'desc').orderBy('r.id', 'desc').limit(query.limit + 1).execute();
   const items = rows.slice(0, query.limit);
   const counts = await referralCounts(scope);
-  scope.audit('referral.list', { targetType: 'referral', details: { box: query.box, count: items.length } });
+  scope.audit('referral.list', {
+    targetType: 'referral',
+    details: { box: query.box, count: items.length, ...(query.box === 'department' ? { basis: 'promoter_department' } : {}) },
+  });
   const last = items.at(-1);
   return {
     items: items.map((r) => toView(r)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([new Date(last.sent_at).toISOString(), last.id]) : null,
-    counts: counts[query.box],
+    counts: query.box === 'department' ? {} : counts[query.box],
   };
 }
 

@@ -124,6 +124,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meeting.info_requests.read': '情報提供の求めの閲覧',
   'meeting.resource_gaps.read': '資源開発の課題の閲覧',
   'meeting.counts': '会議の件数の閲覧',
+  'department.create': '課の登録',
+  'department.update': '課の編集',
+  'taxonomy.create': '課題・同意の目的の追加',
+  'taxonomy.update': '課題・同意の目的の変更',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
@@ -138,6 +142,7 @@ const FIXED_REASONS: Record<string, string> = {
   'first start': '初回起動',
   'no access': '閲覧・操作の根拠なし（同意・つなぎ・登録のいずれもない）',
   'referral access only': 'つなぎによる限定的な閲覧のみ',
+  'department window of the promoter': '推進員の所管課の窓口の相談・つなぎ',
   'emergency access': '緊急時の閲覧',
   'urgent consultation: protection of life or body': '緊急の相談（生命・身体の保護のため）',
   'confidentiality not acknowledged (支援会議)': '守秘義務の確認前（支援会議）',

@@ -7,6 +7,7 @@ export const ROLES = [
   'agency_staff',
   'admin',
   'auditor',
+  'community_worker',
 ] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -19,6 +20,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   agency_staff: '機関職員',
   admin: '管理者',
   auditor: '監査担当',
+  community_worker: '福祉活動専門員',
 };
 
 export const AGENCY_FIELDS = ['高齢', '障がい', '子ども', '生活困窮', 'その他'] as const;

@@ -9,6 +9,7 @@ import { Loading } from './components/ui.tsx';
 import { AgencyDetailPage } from './directory/AgencyDetailPage.tsx';
 import { AgencyFormPage } from './directory/AgencyFormPage.tsx';
 import { DirectoryPage } from './directory/DirectoryPage.tsx';
+import { DepartmentsPage } from './directory/DepartmentsPage.tsx';
 import { MeetingBodiesPage } from './directory/MeetingBodiesPage.tsx';
 import { HomePage } from './home/HomePage.tsx';
 import { AssessmentPage } from './cases/AssessmentPage.tsx';
@@ -49,6 +50,7 @@ import { can } from './lib/access.ts';
 import { useSession } from './lib/session.tsx';
 import { ForbiddenPage, NotFoundPage } from './NotFoundPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
+import { TaxonomyPage } from './settings/TaxonomyPage.tsx';
 import { UserDetailPage } from './users/UserDetailPage.tsx';
 import { UserNewPage } from './users/UserNewPage.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
@@ -82,11 +84,13 @@ function SignedIn() {
         <Route path="agencies/new" element={<Allow action="directory.write"><AgencyFormPage /></Allow>} />
         <Route path="agencies/:id" element={<Allow action="directory.read"><AgencyDetailPage /></Allow>} />
         <Route path="agencies/:id/edit" element={<Allow action="directory.write"><AgencyFormPage /></Allow>} />
+        <Route path="departments" element={<Allow action="directory.read"><DepartmentsPage /></Allow>} />
         <Route path="meeting-bodies" element={<Allow action="settings.read"><MeetingBodiesPage /></Allow>} />
         <Route path="users" element={<Allow action="users.read"><UsersPage /></Allow>} />
         <Route path="users/new" element={<Allow action="users.write"><UserNewPage /></Allow>} />
         <Route path="users/:id" element={<Allow action="users.read"><UserDetailPage /></Allow>} />
         <Route path="settings" element={<Allow action="settings.write"><SettingsPage /></Allow>} />
+        <Route path="settings/taxonomy" element={<Allow action="settings.write"><TaxonomyPage /></Allow>} />
         <Route path="audit" element={<Allow action="audit.read"><AuditPage /></Allow>} />
         <Route path="intake" element={<Allow action="person.write"><IntakePage /></Allow>} />
         <Route path="consultations" element={<Allow action="person.read"><ConsultationsPage /></Allow>} />

@@ -18,6 +18,7 @@ import { LoadError, Loading } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import type { AgencyInput, AgencyView } from '../lib/types.ts';
+import type { DepartmentView } from '../../directory/departments.ts';
 
 /** Form state: text as typed; converted to the API's agencyInputSchema on submit. */
 interface AgencyForm {
@@ -31,7 +32,7 @@ interface AgencyForm {
   targetPopulation: string;
   siteCount: string;
   operation: string;
-  department: string;
+  departmentId: string;
   roles: string[];
   area: string;
   address: string;
@@ -54,7 +55,7 @@ const EMPTY: AgencyForm = {
   targetPopulation: '',
   siteCount: '',
   operation: '',
-  department: '',
+  departmentId: '',
   roles: [],
   area: '',
   address: '',
@@ -78,7 +79,7 @@ function fromView(a: AgencyView): AgencyForm {
     targetPopulation: a.targetPopulation ?? '',
     siteCount: a.siteCount === null ? '' : String(a.siteCount),
     operation: a.operation ?? '',
-    department: a.department ?? '',
+    departmentId: a.departmentId ?? '',
     roles: a.roles,
     area: a.area ?? '',
     address: a.address ?? '',
@@ -120,7 +121,7 @@ function toInput(form: AgencyForm): { input: AgencyInput; problems: Record<strin
     targetPopulation: text(form.targetPopulation),
     siteCount,
     operation: text(form.operation),
-    department: text(form.department),
+    departmentId: form.departmentId || null,
     roles: form.roles,
     area: text(form.area),
     address: text(form.address),
@@ -149,6 +150,11 @@ function AgencyFormBody({ existing }: { existing: AgencyView | null }) {
   const [version, setVersion] = useState(existing?.version ?? 0);
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
+  const departments = useApiData<{ items: DepartmentView[] }>('/api/v1/departments?includeInactive=true');
+  // Active departments, and the agency's own even if stopped since.
+  const departmentOptions = (departments.data?.items ?? [])
+    .filter((d) => d.active || d.id === existing?.departmentId)
+    .map((d) => ({ value: d.id, label: d.active ? d.name : `${d.name}（利用停止）` }));
 
   const set =
     <K extends keyof AgencyForm>(key: K) =>
@@ -268,7 +274,22 @@ function AgencyFormBody({ existing }: { existing: AgencyView | null }) {
           onChange={set('operation')}
           error={err('operation')}
         />
-        <TextField id="agency-department" label="所管課" width="medium" value={form.department} onChange={set('department')} error={err('department')} />
+        <SelectField
+          id="agency-departmentId"
+          label="所管課"
+          hint={
+            <>
+              一覧にない課は<Link to="/departments">課（所管課）</Link>で追加します。推進員は、自分の課が所管する窓口の相談受付とつなぎを見ることができます。
+              {existing?.department && !existing.departmentId ? `（登録時の記載：${existing.department}）` : ''}
+            </>
+          }
+          options={departmentOptions}
+          placeholder="（所管課なし）"
+          width="medium"
+          value={form.departmentId}
+          onChange={set('departmentId')}
+          error={err('departmentId')}
+        />
         <TextField
           id="agency-siteCount"
           label="設置箇所数"

@@ -6,10 +6,11 @@ import { ClearFilters, ListResults, SearchBox } from '../components/lists.tsx';
 import { Badge, Tags } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { can } from '../lib/access.ts';
-import { usePagedList } from '../lib/hooks.ts';
+import { useApiData, usePagedList } from '../lib/hooks.ts';
 import { useUrlFilters } from '../lib/useUrlFilters.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AgencyView } from '../lib/types.ts';
+import type { DepartmentView } from '../../directory/departments.ts';
 import { DirectoryTabs } from './DirectoryTabs.tsx';
 
 const FIELD_OPTIONS = AGENCY_FIELDS.map((v) => ({ value: v, label: v }));
@@ -22,12 +23,15 @@ export function DirectoryPage() {
   const q = get('q');
   const field = get('field');
   const role = get('role');
+  const departmentId = get('departmentId');
+  const departments = useApiData<{ items: DepartmentView[] }>('/api/v1/departments');
+  const departmentOptions = (departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }));
   const inactive = get('inactive') === '1';
 
   const list = usePagedList<AgencyView>(
-    `/api/v1/agencies${query({ q, field, role, includeInactive: admin && inactive ? 'true' : '', limit: 50 })}`,
+    `/api/v1/agencies${query({ q, field, role, departmentId, includeInactive: admin && inactive ? 'true' : '', limit: 50 })}`,
   );
-  const filtered = Boolean(q || field || role);
+  const filtered = Boolean(q || field || role || departmentId);
 
   return (
     <>
@@ -62,6 +66,15 @@ export function DirectoryPage() {
             onChange={(v) => apply({ role: v })}
             options={ROLE_OPTIONS}
             placeholder="すべて"
+          />
+          <SelectField
+            id="agency-department"
+            label="所管課"
+            value={departmentId}
+            onChange={(v) => apply({ departmentId: v })}
+            options={departmentOptions}
+            placeholder="すべて"
+            width="short"
           />
           {admin && (
             <Checkbox

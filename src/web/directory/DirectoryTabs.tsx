@@ -1,6 +1,6 @@
 import { NavLink } from 'react-router';
 
-/** The two views of the directory area: agencies and the municipality's meeting bodies / placements. */
+/** The views of the directory area: agencies, departments (課) and the municipality's meeting bodies / placements. */
 export function DirectoryTabs() {
   return (
     <nav className="tabs" aria-label="機関・窓口の表示切り替え">
@@ -8,6 +8,11 @@ export function DirectoryTabs() {
         <li>
           <NavLink to="/agencies" end className="tabs__link">
             機関・窓口一覧
+          </NavLink>
+        </li>
+        <li>
+          <NavLink to="/departments" className="tabs__link">
+            課（所管課）
           </NavLink>
         </li>
         <li>

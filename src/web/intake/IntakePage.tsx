@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ageOn } from '../../shared/date-input.ts';
-import { CHANNELS, CONSULTER_TYPES, ISSUES, RESPONSES, URGENCIES, URGENT_FLAGS } from '../../shared/issues.ts';
+import { CHANNELS, CONSULTER_TYPES, RESPONSES, URGENCIES, URGENT_FLAGS } from '../../shared/issues.ts';
+import { useTaxonomy } from '../lib/taxonomy.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import {
   Checkbox,
@@ -19,9 +20,9 @@ import {
 import { Notice } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
-import type { ConsentPurpose, ConsultationView, DuplicateCandidate, PersonDetail, PersonSummary } from '../lib/types.ts';
+import type { ConsultationView, DuplicateCandidate, PersonDetail, PersonSummary } from '../lib/types.ts';
 import { birthLabel, readBirthDate } from '../people/birthDate.ts';
-import { ConsentBadges, METHOD_OPTIONS, PURPOSE_OPTIONS, PURPOSES, SCOPE_OPTIONS } from '../people/consent.tsx';
+import { ConsentBadges, METHOD_OPTIONS, PURPOSES, SCOPE_OPTIONS } from '../people/consent.tsx';
 import { DuplicateCandidates } from '../people/DuplicateCandidates.tsx';
 import { EMPTY_PERSON, PersonFields, toPersonInput, type PersonForm } from '../people/PersonFields.tsx';
 import { duplicatesOf, lookForDuplicates } from '../people/registration.ts';
@@ -135,6 +136,7 @@ function flattenFields(fields: Record<string, string>): Record<string, string> {
 
 export function IntakePage() {
   const user = useUser();
+  const taxonomy = useTaxonomy();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [form, setForm] = useState<IntakeForm>(initialForm);
@@ -266,7 +268,7 @@ export function IntakePage() {
       ...(recordConsent && hasPerson
         ? {
             consent: {
-              purposes: form.consentPurposes as ConsentPurpose[],
+              purposes: form.consentPurposes,
               scopeKind: form.consentStatus === 'あり' ? form.consentScope : 'all',
               agencyIds: form.consentStatus === 'あり' && form.consentScope === 'listed' ? form.consentAgencyIds : [],
               method: form.consentMethod,
@@ -520,7 +522,7 @@ export function IntakePage() {
               id="intake-issues"
               legend="課題"
               hint="当てはまるものをすべて選んでください。選んだ課題から、右の「交通整理」につなぎ先の候補が表示されます。"
-              options={opts(ISSUES)}
+              options={opts(taxonomy.issues)}
               values={form.issues}
               onChange={setIssues}
               error={err('issues')}
@@ -614,7 +616,7 @@ export function IntakePage() {
                 <CheckboxGroup
                   id="intake-consentPurposes"
                   legend={form.consentStatus === 'あり' ? '同意の目的' : '同意しなかった目的'}
-                  options={PURPOSE_OPTIONS}
+                  options={taxonomy.purposeOptions}
                   values={form.consentPurposes}
                   onChange={set('consentPurposes')}
                   error={err('consent_purposes') ?? err('consent')}

@@ -9,7 +9,8 @@ import { useApiData } from '../lib/hooks.ts';
 import type { ConsentView, PersonDetail } from '../lib/types.ts';
 import { useAgencyOptions } from '../users/agencyOptions.ts';
 import { readBirthDate } from './birthDate.ts';
-import { METHOD_OPTIONS, PURPOSE_LABELS, PURPOSE_OPTIONS, PURPOSES, SCOPE_OPTIONS } from './consent.tsx';
+import { useTaxonomy } from '../lib/taxonomy.ts';
+import { METHOD_OPTIONS, SCOPE_OPTIONS } from './consent.tsx';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const DECISIONS = [
@@ -30,6 +31,7 @@ function scopeText(c: ConsentView): string {
 /** 同意を記録: a new version for one purpose (a refusal is recorded as a refusal). */
 function RecordForm({ personId, onSaved, onCancel }: { personId: string; onSaved: (items: ConsentView[]) => void; onCancel: () => void }) {
   const agencies = useAgencyOptions();
+  const taxonomy = useTaxonomy();
   const [purpose, setPurpose] = useState<string>('agency_sharing');
   const [decision, setDecision] = useState('granted');
   const [scopeKind, setScopeKind] = useState('all');
@@ -81,7 +83,7 @@ function RecordForm({ personId, onSaved, onCancel }: { personId: string; onSaved
     <form onSubmit={submit} noValidate className="form inline-form" aria-label="同意の記録">
       <h3 className="inline-form__title">同意を記録する</h3>
       <ErrorSummary errors={errors} idFor={idFor} />
-      <RadioGroup id="consent-purpose" legend="目的" inline={false} options={PURPOSE_OPTIONS} value={purpose} onChange={setPurpose} error={err('purpose')} />
+      <RadioGroup id="consent-purpose" legend="目的" inline={false} options={taxonomy.purposeOptions} value={purpose} onChange={setPurpose} error={err('purpose')} />
       <RadioGroup id="consent-decision" legend="本人の意思" options={DECISIONS} value={decision} onChange={setDecision} error={err('decision')} />
       {decision === 'granted' && (
         <>
@@ -222,6 +224,7 @@ function AttachDocument({ consent, onSaved }: { consent: ConsentView; onSaved: (
 }
 
 export function ConsentSection({ person, onChanged }: { person: PersonDetail; onChanged: () => void }) {
+  const taxonomy = useTaxonomy();
   const { data, error, reload, setData } = useApiData<{ items: ConsentView[] }>(`/api/v1/persons/${person.id}/consents`);
   const [mode, setMode] = useState<{ kind: 'record' } | { kind: 'withdraw'; consent: ConsentView } | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
@@ -234,7 +237,10 @@ export function ConsentSection({ person, onChanged }: { person: PersonDetail; on
   };
 
   const items = data?.items ?? [];
-  const current = PURPOSES.map((p) => ({ purpose: p, consent: items.find((c) => c.purpose === p && c.current) ?? null }));
+  // The two legal purposes always; the municipality's own when offered or recorded for this person.
+  const current = taxonomy.purposes
+    .filter((p) => p.builtIn || p.active || items.some((c) => c.purpose === p.code))
+    .map((p) => ({ purpose: p.code, label: p.label, consent: items.find((c) => c.purpose === p.code && c.current) ?? null }));
 
   return (
     <section className="panel panel--wide" aria-labelledby="consent" id="consent-section">
@@ -254,10 +260,10 @@ export function ConsentSection({ person, onChanged }: { person: PersonDetail; on
       {data && (
         <>
           <ul className="consent-current">
-            {current.map(({ purpose, consent }) => (
+            {current.map(({ purpose, label, consent }) => (
               <li key={purpose} className="consent-current__item">
                 <div className="consent-current__head">
-                  <h3 className="consent-current__purpose">{PURPOSE_LABELS[purpose]}</h3>
+                  <h3 className="consent-current__purpose">{label}</h3>
                   {consent ? (
                     <>
                       <Badge tone={stateOf(consent).tone}>{stateOf(consent).label}</Badge>
@@ -268,7 +274,7 @@ export function ConsentSection({ person, onChanged }: { person: PersonDetail; on
                   )}
                   {consent && consent.decision === 'granted' && !consent.withdrawnOn && (
                     <button type="button" className="button button--tertiary button--small consent-current__withdraw" onClick={() => setMode({ kind: 'withdraw', consent })}>
-                      撤回を記録する<span className="visually-hidden">（{PURPOSE_LABELS[purpose]}）</span>
+                      撤回を記録する<span className="visually-hidden">（{label}）</span>
                     </button>
                   )}
                 </div>

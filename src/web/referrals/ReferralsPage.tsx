@@ -4,20 +4,25 @@ import { ListResults } from '../components/lists.tsx';
 import { DateTime } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { useApiData, usePagedList } from '../lib/hooks.ts';
+import { useUser } from '../lib/session.tsx';
 import { useUrlFilters } from '../lib/useUrlFilters.ts';
 import type { ReferralCounts, ReferralView } from '../lib/types.ts';
 import { dueLabel, REFERRAL_STATUS_LABELS, REFERRAL_STATUSES, ReferralStatus } from './status.tsx';
 
-type Box = 'inbox' | 'outbox';
-const BOX_LABELS: Record<Box, string> = { inbox: '受けたつなぎ（受信）', outbox: '送ったつなぎ（送信）' };
+type Box = 'inbox' | 'outbox' | 'department';
+const BOX_LABELS: Record<Box, string> = { inbox: '受けたつなぎ（受信）', outbox: '送ったつなぎ（送信）', department: '所管課の窓口のつなぎ' };
 
 export function ReferralsPage() {
   const { get, apply } = useUrlFilters();
-  const box: Box = get('box') === 'outbox' ? 'outbox' : 'inbox';
+  // 断らない相談窓口推進員 also see the referrals of their department's windows.
+  const promoter = useUser().role === 'promoter';
+  const boxes: Box[] = promoter ? ['inbox', 'outbox', 'department'] : ['inbox', 'outbox'];
+  const asked = get('box');
+  const box: Box = asked === 'outbox' ? 'outbox' : asked === 'department' && promoter ? 'department' : 'inbox';
   const status = get('status');
   const counts = useApiData<ReferralCounts>('/api/v1/referrals/counts');
   const list = usePagedList<ReferralView>(`/api/v1/referrals${query({ box, status, limit: 30 })}`);
-  const current = counts.data?.[box];
+  const current = box === 'department' ? undefined : counts.data?.[box];
   const overdue = current?.overdue ?? 0;
 
   return (
@@ -33,7 +38,7 @@ export function ReferralsPage() {
       />
       <nav className="tabs" aria-label="受信・送信の切り替え">
         <ul>
-          {(['inbox', 'outbox'] as Box[]).map((b) => (
+          {boxes.map((b) => (
             <li key={b}>
               <Link
                 to={`/referrals${query({ box: b === 'inbox' ? '' : b })}`}
@@ -41,7 +46,7 @@ export function ReferralsPage() {
                 {...(b === box ? { 'aria-current': 'page' as const } : {})}
               >
                 {BOX_LABELS[b]}
-                {counts.data && counts.data[b].open! > 0 && (
+                {b !== 'department' && counts.data && counts.data[b].open! > 0 && (
                   <span className="tabs__count">
                     <span className="visually-hidden">（対応中のもの</span>
                     {counts.data[b].open}
@@ -97,7 +102,15 @@ export function ReferralsPage() {
         title={`${BOX_LABELS[box]}${status ? `：${REFERRAL_STATUS_LABELS[status]}` : ''}`}
         list={list}
         count={(n, more) => `新しい順に${n}件${more ? '以上' : ''}`}
-        empty={<p>{box === 'inbox' ? '届いたつなぎはありません。' : '送ったつなぎはありません。'}</p>}
+        empty={
+          <p>
+            {box === 'inbox'
+              ? '届いたつなぎはありません。'
+              : box === 'outbox'
+                ? '送ったつなぎはありません。'
+                : '所管課の窓口が送った・受けたつなぎはありません（機関・窓口の所管課が設定されているか確認してください）。'}
+          </p>
+        }
       >
         <table className="table">
           <caption className="visually-hidden">{BOX_LABELS[box]}（送付日時の新しい順）</caption>
@@ -106,7 +119,7 @@ export function ReferralsPage() {
               <th scope="col">送付日時</th>
               <th scope="col">本人</th>
               <th scope="col">主訴</th>
-              <th scope="col">{box === 'inbox' ? '送付元' : 'つなぎ先'}</th>
+              <th scope="col">{box === 'inbox' ? '送付元' : box === 'outbox' ? 'つなぎ先' : '送付元 → つなぎ先'}</th>
               <th scope="col">状態</th>
               <th scope="col">受理期限</th>
             </tr>
@@ -122,7 +135,12 @@ export function ReferralsPage() {
                   <Link to={`/referrals/${r.id}`}>{r.chiefComplaint}</Link>
                 </td>
                 <td className="table__org">
-                  {box === 'inbox' ? (
+                  {box === 'department' ? (
+                    <>
+                      {r.fromAgency.name}
+                      <span className="table__sub">→ {r.toAgency.name}</span>
+                    </>
+                  ) : box === 'inbox' ? (
                     <>
                       {r.fromAgency.name}
                       {r.fromUserName && <span className="table__sub">{r.fromUserName}</span>}

@@ -6,6 +6,7 @@ import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useSession } from '../lib/session.tsx';
 import type { MunicipalityOverview, Settings } from '../lib/types.ts';
+import { SettingsTabs } from './SettingsTabs.tsx';
 
 type NumberKey = 'sessionIdleMinutes' | 'auditRetentionYears' | 'referralAlertBusinessDays' | 'noContactAlertDays';
 
@@ -202,6 +203,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="設定" lead="この自治体で kasane を使うときの設定です。変更はすぐに、すべての職員に反映されます。" />
+      <SettingsTabs />
       {error && <LoadError error={error} onRetry={reload} />}
       {!data && !error && <Loading />}
       {data && (

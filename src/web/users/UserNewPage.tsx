@@ -138,7 +138,7 @@ export function UserNewPage() {
         <SelectField
           id={IDS.role!}
           label="役割"
-          hint="役割によって使える機能が決まります。管理者と監査担当は、相談の内容を見ることはできません。"
+          hint="役割によって使える機能が決まります。推進員は、所属機関の所管課の窓口の相談受付とつなぎも見ることができます。福祉活動専門員は参加支援・地域づくりを担い、事例の開始はしません。管理者と監査担当は、相談の内容を見ることはできません。"
           required
           options={ROLE_OPTIONS}
           placeholder="選択してください"
