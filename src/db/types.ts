@@ -210,6 +210,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   rate_limits: RateLimitTable;
   task_overview_runs: TaskOverviewRunTable;
   task_overview_rows: TaskOverviewRowTable;
+  retention_runs: RetentionRunTable;
 }
 
 export type Municipality = Selectable<MunicipalityTable>;
@@ -243,6 +244,8 @@ export interface PersonTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface PersonLinkTable {
@@ -268,6 +271,8 @@ export interface HouseholdTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface HouseholdMemberTable {
@@ -312,6 +317,8 @@ export interface ConsentTable {
   withdrawn_by_user_id: string | null;
   withdrawn_reason: string | null;
   created_at: CreatedAt;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface ConsultationTable {
@@ -339,6 +346,8 @@ export interface ConsultationTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface RoutingRuleTable {
@@ -387,6 +396,8 @@ export interface ReferralTable {
   completed_by_user_id: string | null;
   completion_note: string | null;
   version: Generated<number>;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface ReferralEventTable {
@@ -481,6 +492,8 @@ export interface CaseTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface CaseCounterTable {
@@ -766,6 +779,8 @@ export interface MeetingAgendaItemTable {
   added_by_user_id: string | null;
   added_by_agency_id: string | null;
   added_at: CreatedAt;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface MeetingDecisionTable {
@@ -829,4 +844,14 @@ export interface MeetingsDatabase {
   resource_gaps: ResourceGapTable;
   meeting_info_requests: MeetingInfoRequestTable;
   meeting_follow_ups: MeetingFollowUpTable;
+}
+
+/** One run of the personal-data retention (src/retention): the counts per record type. */
+export interface RetentionRunTable {
+  municipality_id: string;
+  id: string;
+  ran_at: CreatedAt;
+  trigger: 'job' | 'manual';
+  actor_user_id: string | null;
+  counts: Json<Record<string, number>>;
 }

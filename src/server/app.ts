@@ -25,6 +25,7 @@ import { planRoutes } from '../cases/plans.ts';
 import { AppError } from './errors.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { buildOpenApi, registerRoutes, type AnyRoute } from './route.ts';
+import { retentionRoutes } from '../retention/routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -159,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...taskRoutes(gateway),
     ...planRoutes(gateway),
     ...assessmentRoutes(gateway),
+    ...retentionRoutes(gateway),
   ];
   registerRoutes(app, routes);
 

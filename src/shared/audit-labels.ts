@@ -124,6 +124,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meeting.info_requests.read': '情報提供の求めの閲覧',
   'meeting.resource_gaps.read': '資源開発の課題の閲覧',
   'meeting.counts': '会議の件数の閲覧',
+  // 保存期間 (src/retention)
+  'retention.preview': '保存期間を過ぎた記録の確認',
+  'retention.run': '保存期間を過ぎた個人情報の匿名化',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };
