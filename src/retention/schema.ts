@@ -27,6 +27,8 @@ export interface RetentionType {
   /** The period (setting) that governs it; null: follows all of a person's records. */
   period: (typeof RETENTION_KINDS)[number] | null;
   action: 'anonymize' | 'delete';
+  /** When it differs from its period's (a referral counts from its completion, not its receipt). */
+  countsFrom?: string;
 }
 
 const counts = z.record(z.string(), z.number());
@@ -44,6 +46,7 @@ export const retentionPreviewSchema = z.object({
       label: z.string(),
       period: z.enum(RETENTION_KINDS).nullable(),
       action: z.enum(['anonymize', 'delete']),
+      countsFrom: z.string().nullable(),
       count: z.number(),
       items: z.array(z.object({ ref: z.string(), date: z.string().nullable(), detail: z.string().nullable() })),
       truncated: z.boolean(),

@@ -30,10 +30,10 @@ import { CONSENT_PURPOSE_LABELS, type RetentionPreview, type RetentionRunResult,
 /** The records this job acts on, in the order the page lists them. */
 export const RETENTION_TYPES: readonly RetentionType[] = [
   { type: 'cases', label: '事例（多機関協働）', period: 'closedCases', action: 'anonymize' },
-  { type: 'meetingItems', label: '会議の議題・議事録', period: 'closedCases', action: 'anonymize' },
+  { type: 'meetingItems', label: '会議の議題・議事録', period: 'closedCases', action: 'anonymize', countsFrom: '会議の日' },
   { type: 'consultations', label: '相談受付', period: 'consultations', action: 'anonymize' },
-  { type: 'referrals', label: 'つなぎ（共通様式）', period: 'consultations', action: 'anonymize' },
-  { type: 'notifications', label: 'お知らせ', period: 'consultations', action: 'delete' },
+  { type: 'referrals', label: 'つなぎ（共通様式）', period: 'consultations', action: 'anonymize', countsFrom: '完了・差戻しの日' },
+  { type: 'notifications', label: 'お知らせ', period: 'consultations', action: 'delete', countsFrom: '届いた日' },
   { type: 'outreachSubjects', label: 'アウトリーチ対象者', period: 'outreachSubjects', action: 'anonymize' },
   { type: 'consents', label: '同意の記録', period: 'consents', action: 'anonymize' },
   { type: 'consentScans', label: '同意書のスキャン', period: 'consentScans', action: 'delete' },
@@ -354,6 +354,7 @@ export async function previewRetention(scope: Scope, today = todayJst()): Promis
     identityCutoff: c.identity,
     types: RETENTION_TYPES.map((t) => ({
       ...t,
+      countsFrom: t.countsFrom ?? null,
       count: counts[t.type],
       items: lists[t.type],
       truncated: counts[t.type] > lists[t.type].length && t.type !== 'notifications',

@@ -49,6 +49,7 @@ import { can } from './lib/access.ts';
 import { useSession } from './lib/session.tsx';
 import { ForbiddenPage, NotFoundPage } from './NotFoundPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
+import { RetentionPage } from './retention/RetentionPage.tsx';
 import { UserDetailPage } from './users/UserDetailPage.tsx';
 import { UserNewPage } from './users/UserNewPage.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
@@ -87,6 +88,7 @@ function SignedIn() {
         <Route path="users/new" element={<Allow action="users.write"><UserNewPage /></Allow>} />
         <Route path="users/:id" element={<Allow action="users.read"><UserDetailPage /></Allow>} />
         <Route path="settings" element={<Allow action="settings.write"><SettingsPage /></Allow>} />
+        <Route path="retention" element={<Allow action="retention.read"><RetentionPage /></Allow>} />
         <Route path="audit" element={<Allow action="audit.read"><AuditPage /></Allow>} />
         <Route path="intake" element={<Allow action="person.write"><IntakePage /></Allow>} />
         <Route path="consultations" element={<Allow action="person.read"><ConsultationsPage /></Allow>} />
