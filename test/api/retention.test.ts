@@ -74,6 +74,14 @@ async function backdate(db: Db, personId: string, options: { keepReferralsOpen?:
   await sql`update consents set consented_on = ${OLD_DATE}, created_at = ${OLD} where person_id = ${personId}`.execute(db);
   await sql`update consent_documents set created_at = ${OLD} where person_id = ${personId}`.execute(db);
   await sql`update household_members set added_at = ${OLD} where person_id = ${personId}`.execute(db);
+  await sql`update households set created_at = ${OLD}, updated_at = ${OLD}
+             where id in (select household_id from household_members where person_id = ${personId})`.execute(db);
+}
+
+async function household(agent: Agent, name: string, personId: string): Promise<string> {
+  const res = await agent.post('/api/v1/households', { name, address: '小金井市前原町9-9', members: [{ personId, relationship: '本人', situation: `${name}の本人はひとり暮らし` }] });
+  expect(res.statusCode, res.body).toBe(201);
+  return json(res).id;
 }
 
 /** Close a case (as the flow would have) on a date. */
@@ -106,6 +114,8 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
   let recentlySeen: string;
   let referredOpen: string;
   let anonymousId: string;
+  let oldHousehold: string;
+  let keptHousehold: string;
 
   beforeAll(async () => {
     w = await caseWorld(t);
@@ -139,7 +149,14 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
     recentCase = { id: c.case.id, sonId: c.sonId };
 
     // A consultation in 2018 that never became a case, with a consent and its scanned form.
-    const p = await registerPerson(w.window.agent, { name: '昔野 相子', nameKana: 'ムカシノ アイコ', phone: '042-000-1111', address: '小金井市前原町9-9' });
+    const p = await registerPerson(w.window.agent, {
+      name: '昔野 相子',
+      nameKana: 'ムカシノ アイコ',
+      birthDate: '1950-03-03',
+      phone: '042-000-1111',
+      address: '小金井市前原町9-9',
+    });
+    oldHousehold = await household(w.window.agent, '昔野家', p.id);
     await consult(w.window.agent, { personId: p.id, chiefComplaint: '昔野さんの家賃の相談', content: '昔野相子さん本人から電話', issues: ['家賃・ローン'] });
     const consent = (await recordConsent(w.window.agent, { personId: p.id, note: '昔野さんは書面で同意' }))[0];
     const up = await w.window.agent.post(`/api/v1/consents/${consent.id}/document`, undefined, {
@@ -153,6 +170,7 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
 
     // Old consultation, but the person came back this year: kept.
     const q = await registerPerson(w.window.agent, { name: '今井 継続' });
+    keptHousehold = await household(w.window.agent, '今井家', q.id);
     await consult(w.window.agent, { personId: q.id, chiefComplaint: '今井さんの相談（初回）' });
     await backdate(t.db, q.id);
     await consult(w.window.agent, { personId: q.id, chiefComplaint: '今井さんの相談（再来）' });
@@ -210,6 +228,7 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
     expect(byType.consents.count).toBe(2);
     expect(byType.consentScans.count).toBe(1);
     expect(byType.persons.count).toBe(2);
+    expect(byType.households.items).toEqual([{ ref: `世帯 ${oldHousehold.slice(0, 8)}`, date: OLD_DATE, detail: null }]);
     expect(byType.persons.items.map((i: { ref: string }) => i.ref).sort()).toEqual(
       [`本人 ${oldCase.sonId.slice(0, 8)}`, `本人 ${oldOnly.slice(0, 8)}`].sort(),
     );
@@ -236,7 +255,7 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
 
     const res = await admin.post('/api/v1/retention/run', { confirm: true });
     expect(res.statusCode, res.body).toBe(200);
-    expect(json(res).counts).toMatchObject({ cases: 1, consultations: 3, referrals: 1, consents: 2, consentScans: 1, persons: 2 });
+    expect(json(res).counts).toMatchObject({ cases: 1, consultations: 3, referrals: 1, consents: 2, consentScans: 1, persons: 2, households: 1 });
 
     for (const name of GONE) expect(await rowsNaming(t.db, name), name).toBe(0);
     expect(await rowsNaming(t.db, '古井')).toBe(0);
@@ -253,7 +272,12 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
     const records = await t.db.selectFrom('support_records').select(['content', 'kind', 'duration_minutes']).where('case_id', '=', oldCase.id).execute();
     expect(records).toEqual([{ content: '', kind: '訪問', duration_minutes: 30 }]);
     const person = await t.db.selectFrom('persons').selectAll().where('id', '=', oldOnly).executeTakeFirstOrThrow();
-    expect(person).toMatchObject({ name: null, name_kana: null, alias: '（保存期間経過）', phone: null, address: null, birth_date: null, phone_digits: '' });
+    // The age band at the last record (68 in June 2018) stays for the counts by age.
+    expect(person).toMatchObject({ name: null, name_kana: null, alias: '（保存期間経過）', phone: null, address: null, birth_date: null, phone_digits: '', age_band: '60代' });
+    const home = await t.db.selectFrom('households').select(['name', 'address', 'anonymized_at']).where('id', '=', oldHousehold).executeTakeFirstOrThrow();
+    expect(home).toMatchObject({ name: '（保存期間経過）', address: null });
+    const member = await t.db.selectFrom('household_members').select(['relationship', 'situation']).where('household_id', '=', oldHousehold).execute();
+    expect(member).toEqual([{ relationship: '本人', situation: null }]);
     const consultation = await t.db.selectFrom('consultations').selectAll().where('person_id', '=', oldOnly).executeTakeFirstOrThrow();
     expect(consultation).toMatchObject({ chief_complaint: '', content: '', channel: '電話', issues: ['家賃・ローン'], response: '継続相談' });
     const anon = await t.db.selectFrom('consultations').select(['subject_summary', 'anonymous']).where('id', '=', anonymousId).executeTakeFirstOrThrow();
@@ -285,6 +309,8 @@ describe.each(DATABASE_KINDS)('retention of personal data (%s)', (kind) => {
       expect(rows.length).toBeGreaterThan(0);
       for (const r of rows) expect(r).toMatchObject({ anonymized_at: null, chief_complaint: expect.stringMatching(/.+/) });
     }
+    const kept = await t.db.selectFrom('households').select(['name', 'anonymized_at']).where('id', '=', keptHousehold).executeTakeFirstOrThrow();
+    expect(kept).toEqual({ name: '今井家', anonymized_at: null });
     for (const id of [openCase.id, recentCase.id]) {
       const k = await t.db.selectFrom('cases').select(['title', 'anonymized_at']).where('id', '=', id).executeTakeFirstOrThrow();
       expect(k.anonymized_at).toBeNull();
