@@ -71,6 +71,12 @@ function held(alias: string, cutoff: string): RawBuilder<unknown> {
   return sql`coalesce(${sql.raw(alias)}.open or ${sql.raw(alias)}.last_on >= ${cutoff}::date, false)`;
 }
 
+/** Index a candidate table and give the planner its size (temporary tables are never analysed automatically). */
+async function settle(trx: Trx, table: string, column: string): Promise<void> {
+  await sql`create index on ${sql.table(table)} (${sql.ref(column)})`.execute(trx);
+  await sql`analyze ${sql.table(table)}`.execute(trx);
+}
+
 async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
   const run = (q: RawBuilder<unknown>) => q.execute(trx);
   // Per person: the last day anything happened, and whether anything is open.
@@ -113,12 +119,14 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
        where r.municipality_id = ${m} and r.status in ('sent', 'accepted', 'in_progress')
       union
       select person_id from emergency_grants where municipality_id = ${m} and expires_at > now()
-    )
-    select p.id as person_id,
-           (select max(a.d) from act a where a.person_id = p.id) as last_on,
-           exists (select 1 from open o where o.person_id = p.id) as open
-      from persons p where p.municipality_id = ${m}`);
-  await run(sql`create index on rt_person_state (person_id)`);
+    ),
+    last as (select person_id, max(d) as last_on from act group by person_id)
+    select p.id as person_id, l.last_on, o.person_id is not null as open
+      from persons p
+      left join last l on l.person_id = p.id
+      left join open o on o.person_id = p.id
+     where p.municipality_id = ${m}`);
+  await settle(trx, 'rt_person_state', 'person_id');
 
   // Closed or suspended cases whose end, last contact, records and meetings all lie before the cut-off.
   await run(sql`
@@ -132,6 +140,7 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
                         where cp.municipality_id = k.municipality_id and cp.case_id = k.id and ${held('ps', c.closedCases)})
        and not exists (select 1 from meeting_agenda_items ai join meetings mt on mt.municipality_id = ai.municipality_id and mt.id = ai.meeting_id
                         where ai.municipality_id = k.municipality_id and ai.case_id = k.id and mt.scheduled_at >= ${ts(c.closedCases)}::timestamptz)`);
+  await settle(trx, 'rt_cases', 'id');
 
   // Referrals that are closed (returned or completed) and quiet since before the cut-off, not tied to a kept case.
   await run(sql`
@@ -145,6 +154,7 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
        and not exists (select 1 from case_links l join cases k on k.municipality_id = l.municipality_id and k.id = l.case_id
                         where l.municipality_id = r.municipality_id and l.referral_id = r.id and k.anonymized_at is null
                           and not exists (select 1 from rt_cases x where x.id = k.id))`);
+  await settle(trx, 'rt_referral_base', 'id');
 
   // Consultations received before the cut-off, of no kept person, household, case or referral.
   await run(sql`
@@ -161,6 +171,7 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
        and not exists (select 1 from referrals r
                         where r.municipality_id = c.municipality_id and r.consultation_id = c.id and r.anonymized_at is null
                           and not exists (select 1 from rt_referral_base b where b.id = r.id))`);
+  await settle(trx, 'rt_consultations', 'id');
 
   await run(sql`
     create temp table rt_referrals on commit drop as
@@ -168,11 +179,13 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
      where b.consultation_id is null
         or exists (select 1 from rt_consultations x where x.id = b.consultation_id)
         or exists (select 1 from consultations c where c.municipality_id = ${m} and c.id = b.consultation_id and c.anonymized_at is not null)`);
+  await settle(trx, 'rt_referrals', 'id');
 
   // お知らせ are alerts of their day; their titles may name a person. Older than the consultations' cut-off: deleted.
   await run(sql`
     create temp table rt_notifications on commit drop as
     select id from notifications where municipality_id = ${m} and created_at < ${ts(c.consultations)}::timestamptz`);
+  await settle(trx, 'rt_notifications', 'id');
 
   // Agenda items of a past meeting about an expired case, a person not kept, or someone known only partly.
   await run(sql`
@@ -186,16 +199,19 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
             or exists (select 1 from rt_cases x where x.id = ai.case_id)
             or exists (select 1 from cases k where k.municipality_id = ai.municipality_id and k.id = ai.case_id and k.anonymized_at is not null))
        and not ${held('ps', c.closedCases)}`);
+  await settle(trx, 'rt_agenda', 'id');
 
   await run(sql`
     create temp table rt_consents on commit drop as
     select s.id from consents s join rt_person_state ps on ps.person_id = s.person_id
      where s.municipality_id = ${m} and s.anonymized_at is null and not ${held('ps', c.consents)}`);
+  await settle(trx, 'rt_consents', 'id');
 
   await run(sql`
     create temp table rt_scans on commit drop as
     select d.id from consent_documents d join rt_person_state ps on ps.person_id = d.person_id
      where d.municipality_id = ${m} and not ${held('ps', c.consentScans)}`);
+  await settle(trx, 'rt_scans', 'id');
 
   // A person's identity goes only with the last record about them.
   await run(sql`
@@ -215,6 +231,7 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
                           and not exists (select 1 from rt_scans x where x.id = d.id))
        and not exists (select 1 from meeting_agenda_items ai where ai.municipality_id = p.municipality_id and ai.person_id = p.id
                           and ai.anonymized_at is null and not exists (select 1 from rt_agenda x where x.id = ai.id))`);
+  await settle(trx, 'rt_persons', 'id');
 
   await run(sql`
     create temp table rt_households on commit drop as
@@ -228,6 +245,7 @@ async function collect(trx: Trx, m: string, c: Cutoffs): Promise<void> {
                           and k.anonymized_at is null and not exists (select 1 from rt_cases x where x.id = k.id))
        and not exists (select 1 from consultations c where c.municipality_id = h.municipality_id and c.household_id = h.id
                           and c.anonymized_at is null and not exists (select 1 from rt_consultations x where x.id = c.id))`);
+  await settle(trx, 'rt_households', 'id');
 }
 
 const TEMP_TABLE: Record<Exclude<RetentionType['type'], 'outreachSubjects'>, string> = {
