@@ -26,6 +26,8 @@ case.open              .          .         Y           .            .         .
 meeting.read           Y          Y         Y           Y            Y         .      .         Y
 meeting.write          Y          Y         Y           Y            Y         .      .         Y
 meeting.convene        .          .         Y           Y            .         .      .         .
+retention.read         .          .         .           Y            .         Y      .         .
+retention.run          .          .         .           .            .         Y      .         .
 `;
 
 function parseMatrix(text: string): Map<string, boolean> {

@@ -24,6 +24,8 @@ export const ACTIONS = [
   'meeting.read',
   'meeting.write',
   'meeting.convene',
+  'retention.read',
+  'retention.run',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -46,10 +48,11 @@ export const POLICY: Record<Role, readonly Action[]> = {
   // Coordinators convene 重層的支援会議 (not 支援会議: src/meetings/service.ts).
   coordinator: [...STAFF, 'case.open', 'meeting.convene'],
   // 事務局 (the municipality) convenes every meeting body, 支援会議 only by it.
-  secretariat: [...STAFF, 'meeting.convene'],
+  secretariat: [...STAFF, 'meeting.convene', 'retention.read'],
   agency_staff: STAFF,
   // 管理者: users, agencies, settings — no case content by default.
-  admin: ['directory.read', 'directory.write', 'users.read', 'users.write', 'settings.read', 'settings.write'],
+  // It also runs the retention of personal data: record numbers and dates, never names (src/retention).
+  admin: ['directory.read', 'directory.write', 'users.read', 'users.write', 'settings.read', 'settings.write', 'retention.read', 'retention.run'],
   // 監査担当: the audit log — no case content.
   auditor: ['directory.read', 'settings.read', 'audit.read', 'audit.export'],
   // 福祉活動専門員 (社協's community organiser): 参加支援 and 地域づくり with people, like a coordinator,
@@ -75,6 +78,8 @@ export const ACTION_LABELS: Record<Action, string> = {
   'meeting.read': '会議の閲覧',
   'meeting.write': '会議の記録',
   'meeting.convene': '会議の招集',
+  'retention.read': '保存期間を過ぎた記録の確認',
+  'retention.run': '保存期間を過ぎた記録の匿名化',
 };
 
 export interface Decision {

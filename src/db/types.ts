@@ -217,6 +217,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   task_overview_runs: TaskOverviewRunTable;
   task_overview_rows: TaskOverviewRowTable;
   taxonomy_terms: TaxonomyTermTable;
+  retention_runs: RetentionRunTable;
 }
 
 /** A municipality's own 課題 and consent purposes (DOMAIN.md §3). */
@@ -265,6 +266,8 @@ export interface PersonTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface PersonLinkTable {
@@ -290,6 +293,8 @@ export interface HouseholdTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface HouseholdMemberTable {
@@ -334,6 +339,8 @@ export interface ConsentTable {
   withdrawn_by_user_id: string | null;
   withdrawn_reason: string | null;
   created_at: CreatedAt;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface ConsultationTable {
@@ -361,6 +368,8 @@ export interface ConsultationTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface RoutingRuleTable {
@@ -409,6 +418,8 @@ export interface ReferralTable {
   completed_by_user_id: string | null;
   completion_note: string | null;
   version: Generated<number>;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface ReferralEventTable {
@@ -503,6 +514,8 @@ export interface CaseTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface CaseCounterTable {
@@ -788,6 +801,8 @@ export interface MeetingAgendaItemTable {
   added_by_user_id: string | null;
   added_by_agency_id: string | null;
   added_at: CreatedAt;
+  /** Set by the retention job (src/retention) when the record's personal data was removed. */
+  anonymized_at: Timestamp | null;
 }
 
 export interface MeetingDecisionTable {
@@ -851,4 +866,14 @@ export interface MeetingsDatabase {
   resource_gaps: ResourceGapTable;
   meeting_info_requests: MeetingInfoRequestTable;
   meeting_follow_ups: MeetingFollowUpTable;
+}
+
+/** One run of the personal-data retention (src/retention): the counts per record type. */
+export interface RetentionRunTable {
+  municipality_id: string;
+  id: string;
+  ran_at: CreatedAt;
+  trigger: 'job' | 'manual';
+  actor_user_id: string | null;
+  counts: Json<Record<string, number>>;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32, z } from '../shared/zod-ja.ts';
 import { agencySearchText } from './search-text.ts';
 
 /**
@@ -34,7 +34,7 @@ export const departmentPatchSchema = z
     note: z.string().trim().max(500).nullable().optional().describe('備考'),
     active: z.boolean().optional().describe('利用中'),
     move: z.enum(['up', 'down']).optional().describe('並び順'),
-    version: z.number().int().min(1).max(2147483647).describe('版（同時編集の確認用）'),
+    version: int32({ min: 1 }).describe('版（同時編集の確認用）'),
   })
   .strict();
 export type DepartmentPatch = z.infer<typeof departmentPatchSchema>;

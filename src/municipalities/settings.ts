@@ -1,4 +1,5 @@
 import { int32, z } from '../shared/zod-ja.ts';
+import { RETENTION_SETTINGS } from '../retention/settings.ts';
 
 /** Per-municipality settings (自治体ごとの設定), stored as JSON on the municipality. */
 export const settingsSchema = z.object({
@@ -10,11 +11,21 @@ export const settingsSchema = z.object({
   holidays: z.array(z.iso.date()).max(400).default([]).describe('閉庁日（祝日以外の休み）'),
   consentFormInformation: z.string().trim().max(1000).default('').describe('同意書の文面：共有・提供する情報'),
   consentFormNotes: z.string().trim().max(3000).default('').describe('同意書の文面：留意事項'),
+  ...RETENTION_SETTINGS,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const settingsPatchSchema = settingsSchema.partial().strict();
+/**
+ * A change names only the settings it changes: the defaults are left out
+ * here (a partial of fields with defaults would fill in every missing one,
+ * so saving one setting would reset the others).
+ */
+export const settingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([key, field]) => [key, field.unwrap().optional().describe(field.description ?? key)])) as {
+    [K in keyof typeof settingsSchema.shape]: z.ZodOptional<ReturnType<(typeof settingsSchema.shape)[K]['unwrap']>>;
+  })
+  .strict();
 
 export function readSettings(raw: unknown): Settings {
   const parsed = settingsSchema.safeParse(raw ?? {});

@@ -6,7 +6,7 @@ import { PURPOSE_LABELS } from '../consents/summary.ts';
 import { conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { ISSUES } from '../shared/issues.ts';
-import { z } from '../shared/zod-ja.ts';
+import { int32, z } from '../shared/zod-ja.ts';
 
 /**
  * The municipality's own 課題 and consent purposes (DOMAIN.md §3: "municipalities
@@ -41,7 +41,7 @@ export const termPatchSchema = z
     description: z.string().trim().max(500).nullable().optional().describe('説明'),
     active: z.boolean().optional().describe('利用中'),
     move: z.enum(['up', 'down']).optional().describe('並び順'),
-    version: z.number().int().min(1).max(2147483647).describe('版（同時編集の確認用）'),
+    version: int32({ min: 1 }).describe('版（同時編集の確認用）'),
   })
   .strict();
 export type TermPatch = z.infer<typeof termPatchSchema>;

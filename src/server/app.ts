@@ -27,6 +27,7 @@ import { AppError, clientErrorResponse, frameworkError } from './errors.ts';
 import { registerJsonParser } from './json-body.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { buildOpenApi, queryWellEncoded, registerRoutes, type AnyRoute } from './route.ts';
+import { retentionRoutes } from '../retention/routes.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -184,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...taskRoutes(gateway),
     ...planRoutes(gateway),
     ...assessmentRoutes(gateway),
+    ...retentionRoutes(gateway),
   ];
   registerRoutes(app, routes);
 

@@ -6,6 +6,7 @@ import { raiseOverdueReferralAlerts } from '../referrals/service.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { purgeRateLimits } from './rate-limit-store.ts';
 import { OVERVIEW_REFRESH_MS, refreshAllTaskOverviews } from '../tasks/service.ts';
+import { runRetentionForAll } from '../retention/service.ts';
 
 /**
  * Background jobs. Several server processes may share one PostgreSQL, so
@@ -75,6 +76,14 @@ const JOBS: Job[] = [
     everyMs: OVERVIEW_REFRESH_MS,
     run: async (db) => {
       await refreshAllTaskOverviews(db);
+    },
+  },
+  {
+    // Retention of personal data (src/retention): anonymise what is past its period, daily.
+    name: 'retention.personal_data',
+    everyMs: 24 * 3600_000,
+    run: async (db) => {
+      await runRetentionForAll(db);
     },
   },
 ];

@@ -128,6 +128,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'department.update': '課の編集',
   'taxonomy.create': '課題・同意の目的の追加',
   'taxonomy.update': '課題・同意の目的の変更',
+  // 保存期間 (src/retention)
+  'retention.preview': '保存期間を過ぎた記録の確認',
+  'retention.run': '保存期間を過ぎた個人情報の匿名化',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = { success: '成功', failure: '失敗', denied: '拒否' };

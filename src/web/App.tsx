@@ -51,6 +51,7 @@ import { useSession } from './lib/session.tsx';
 import { ForbiddenPage, NotFoundPage } from './NotFoundPage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
 import { TaxonomyPage } from './settings/TaxonomyPage.tsx';
+import { RetentionPage } from './retention/RetentionPage.tsx';
 import { UserDetailPage } from './users/UserDetailPage.tsx';
 import { UserNewPage } from './users/UserNewPage.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
@@ -91,6 +92,7 @@ function SignedIn() {
         <Route path="users/:id" element={<Allow action="users.read"><UserDetailPage /></Allow>} />
         <Route path="settings" element={<Allow action="settings.write"><SettingsPage /></Allow>} />
         <Route path="settings/taxonomy" element={<Allow action="settings.write"><TaxonomyPage /></Allow>} />
+        <Route path="retention" element={<Allow action="retention.read"><RetentionPage /></Allow>} />
         <Route path="audit" element={<Allow action="audit.read"><AuditPage /></Allow>} />
         <Route path="intake" element={<Allow action="person.write"><IntakePage /></Allow>} />
         <Route path="consultations" element={<Allow action="person.read"><ConsultationsPage /></Allow>} />

@@ -29,6 +29,7 @@ function navItems(role: Parameters<typeof can>[0]): NavItem[] {
   if (can(role, 'users.read')) items.push({ label: '利用者管理', to: '/users' });
   if (can(role, 'settings.write')) items.push({ label: '振り分けルール', to: '/routing-rules' });
   if (can(role, 'settings.write')) items.push({ label: '設定', to: '/settings' });
+  if (can(role, 'retention.read')) items.push({ label: '保存期間', to: '/retention' });
   if (can(role, 'audit.read')) items.push({ label: '監査ログ', to: '/audit' });
   return items;
 }
