@@ -43,6 +43,75 @@ export function entryFor(
   return { municipalityId: ctx.municipalityId, action, outcome, ...actorFields(ctx), ...rest };
 }
 
+/**
+ * What PostgreSQL stores is not always what JavaScript holds: a text or
+ * jsonb value cannot contain U+0000 nor a lone surrogate (the driver
+ * writes U+FFFD for it, or the insert fails), a uuid comes back in lower
+ * case, a Date in jsonb is a string, NaN and Infinity are null. The hash
+ * must be computed over exactly what a later reader gets back, so every
+ * value is first brought to a form that round-trips unchanged through
+ * text and jsonb (NUL and lone surrogates become U+FFFD), and huge or deep
+ * details are cut to a size an auditor can read.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Longest string kept in details and in the short text columns (UTF-16 units). */
+export const AUDIT_TEXT_LIMIT = 1000;
+const REASON_LIMIT = 4000;
+const DETAIL_DEPTH_LIMIT = 12;
+const DETAIL_ITEMS_LIMIT = 200;
+
+/** A string as text/jsonb will give it back; cut to `max` units (never inside a surrogate pair). */
+export function storableText(value: string, max = AUDIT_TEXT_LIMIT): string {
+  let text = value.replace(LONE_SURROGATE, '\ufffd').replaceAll('\u0000', '\ufffd');
+  if (text.length > max) {
+    let cut = max;
+    const last = text.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+    text = `${text.slice(0, cut)}…（${text.length - cut}文字省略）`;
+  }
+  return text;
+}
+
+function storableNullable(value: string | null | undefined, max = AUDIT_TEXT_LIMIT): string | null {
+  return value === null || value === undefined ? null : storableText(String(value), max);
+}
+
+function storableUuid(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : value.toLowerCase();
+}
+
+/** Details as jsonb will give them back (see above): plain JSON values only, bounded in size and depth. */
+export function storableDetails(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return storableText(value);
+    case 'number':
+      return Number.isFinite(value) ? (Object.is(value, -0) ? 0 : value) : null;
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      break;
+    default:
+      return null;
+  }
+  const withJson = value as { toJSON?: () => unknown };
+  if (typeof withJson.toJSON === 'function') return storableDetails(withJson.toJSON(), depth);
+  if (depth >= DETAIL_DEPTH_LIMIT) return '（深い入れ子のため省略）';
+  if (Array.isArray(value)) {
+    const items = value.slice(0, DETAIL_ITEMS_LIMIT).map((v) => storableDetails(v, depth + 1));
+    if (value.length > DETAIL_ITEMS_LIMIT) items.push(`（ほか${value.length - DETAIL_ITEMS_LIMIT}件省略）`);
+    return items;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const kept = entries.slice(0, DETAIL_ITEMS_LIMIT).map(([k, v]) => [storableText(k, 200), storableDetails(v, depth + 1)] as const);
+  if (entries.length > DETAIL_ITEMS_LIMIT) kept.push(['…', `（ほか${entries.length - DETAIL_ITEMS_LIMIT}項目省略）`]);
+  // fromEntries defines own properties, so even a key "__proto__" is kept as data (as JSON.parse does).
+  return Object.fromEntries(kept);
+}
+
 function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -84,7 +153,7 @@ export async function appendAudit(trx: Transaction<Database>, entries: readonly 
   if (entries.length === 0) return;
   const byChain = new Map<string, AuditEntry[]>();
   for (const e of entries) {
-    const key = chainKeyFor(e.municipalityId);
+    const key = chainKeyFor(storableUuid(e.municipalityId));
     byChain.set(key, [...(byChain.get(key) ?? []), e]);
   }
   // Lock chains in a fixed order so concurrent transactions cannot deadlock.
@@ -105,23 +174,24 @@ export async function appendAudit(trx: Transaction<Database>, entries: readonly 
     const now = new Date();
     const rows = byChain.get(key)!.map((e) => {
       seq += 1;
+      const details = storableDetails(e.details ?? {});
       const fields: HashedFields = {
         chain_key: key,
         seq,
-        municipality_id: e.municipalityId,
+        municipality_id: storableUuid(e.municipalityId),
         occurred_at: now,
-        actor_user_id: e.actorUserId ?? null,
-        actor_login: e.actorLogin ?? null,
-        actor_agency_id: e.actorAgencyId ?? null,
-        actor_role: e.actorRole ?? null,
-        action: e.action,
-        target_type: e.targetType ?? null,
-        target_id: e.targetId ?? null,
-        subject_person_id: e.subjectPersonId ?? null,
+        actor_user_id: storableUuid(e.actorUserId),
+        actor_login: storableNullable(e.actorLogin, 200),
+        actor_agency_id: storableUuid(e.actorAgencyId),
+        actor_role: storableNullable(e.actorRole, 100),
+        action: storableText(e.action, 200),
+        target_type: storableNullable(e.targetType, 100),
+        target_id: storableNullable(e.targetId, 200),
+        subject_person_id: storableUuid(e.subjectPersonId),
         outcome: e.outcome,
-        client_ip: e.clientIp ?? null,
-        reason: e.reason ?? null,
-        details: e.details ?? {},
+        client_ip: storableNullable(e.clientIp, 100),
+        reason: storableNullable(e.reason, REASON_LIMIT),
+        details: details !== null && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : { value: details },
         prev_hash: prev,
       };
       const hash = auditHash(fields);
