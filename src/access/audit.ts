@@ -212,9 +212,13 @@ export async function writeAudit(db: Db, entries: readonly AuditEntry[]): Promis
   await db.transaction().execute((trx) => appendAudit(trx, entries));
 }
 
+export type VerifyCode = 'missing' | 'truncated' | 'link' | 'altered' | 'head' | 'anchor' | 'no_head' | 'no_chain';
+
 export interface VerifyProblem {
   chainKey: string;
   seq: number;
+  code: VerifyCode;
+  /** In Japanese, for the auditor. */
   problem: string;
 }
 
@@ -223,6 +227,22 @@ export interface VerifyResult {
   chains: number;
   rows: number;
   problems: VerifyProblem[];
+}
+
+const PROBLEM_TEXT: Record<VerifyCode, (seq: number) => string> = {
+  missing: (seq) => `${seq}番の記録がありません（削除されています）`,
+  truncated: (seq) => `${seq}番以降の記録がありません（末尾が削除されています）`,
+  link: () => '直前の記録とのつながり（前の記録のハッシュ）が一致しません',
+  altered: () => '内容がハッシュと一致しません（書き換えられています）',
+  head: () => '最後の記録がチェーンの先頭情報と一致しません',
+  anchor: (seq) =>
+    `${seq}番より前を削除したアンカーに、対応する保存期間の削除の記録がありません（保存期間の処理以外で削除された可能性があります）`,
+  no_head: () => 'チェーンの先頭情報がありません（記録が外から差し込まれたか、先頭情報が削除されています）',
+  no_chain: () => 'この自治体のチェーンがありません（チェーンごと削除された可能性があります）',
+};
+
+function problemOf(chainKey: string, seq: number, code: VerifyCode): VerifyProblem {
+  return { chainKey, seq, code, problem: PROBLEM_TEXT[code](seq) };
 }
 
 /** The hashed columns of a stored row (never the stored hash itself, nor columns added later). */
@@ -248,23 +268,48 @@ function hashedFieldsOf(row: Selectable<AuditEventTable>, seq: number): HashedFi
   };
 }
 
-/** Recompute every chain. Reports the first bad row of each broken chain. */
+export const PURGE_ACTION = 'audit.retention_purge';
+
+/** The newest anchor of a chain (where its verification starts), if rows were purged. */
+export async function latestAnchor(db: Db | Transaction<Database>, chainKey: string) {
+  return db
+    .selectFrom('audit_anchors')
+    .select(['first_seq', 'prev_hash', 'purge_txid', 'purged_before'])
+    .where('chain_key', '=', chainKey)
+    .orderBy('first_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Recompute every chain. Reports the first bad row of each broken chain,
+ * an anchor without the chain's own record of that purge, and chains whose
+ * head or whole self has gone.
+ */
 export async function verifyAudit(db: Db): Promise<VerifyResult> {
   const chains = await db.selectFrom('audit_chains').selectAll().orderBy('chain_key').execute();
   const problems: VerifyProblem[] = [];
   let rows = 0;
   for (const chain of chains) {
-    const anchor = await db
-      .selectFrom('audit_anchors')
-      .select(['first_seq', 'prev_hash'])
-      .where('chain_key', '=', chain.chain_key)
-      .orderBy('first_seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const anchor = await latestAnchor(db, chain.chain_key);
     let expectedSeq = anchor ? Number(anchor.first_seq) : 1;
     let prev = anchor ? anchor.prev_hash : GENESIS_HASH;
     let broken: VerifyProblem | null = null;
+    if (anchor) {
+      // The retention job records every purge in the chain itself, naming its anchor.
+      let record = db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('chain_key', '=', chain.chain_key)
+        .where('action', '=', PURGE_ACTION)
+        .where('seq', '>=', Number(anchor.first_seq));
+      if (anchor.purge_txid !== null) {
+        record = record.where(sql<boolean>`details @> ${JSON.stringify({ anchorSeq: Number(anchor.first_seq), anchorHash: anchor.prev_hash })}::jsonb`);
+      }
+      if (!(await record.limit(1).executeTakeFirst())) broken = problemOf(chain.chain_key, Number(anchor.first_seq), 'anchor');
+    }
     for (;;) {
+      if (broken) break;
       const batch = await db
         .selectFrom('audit_events')
         .selectAll()
@@ -277,16 +322,15 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
         rows += 1;
         const seq = Number(row.seq);
         if (seq !== expectedSeq) {
-          broken = { chainKey: chain.chain_key, seq: expectedSeq, problem: `row ${expectedSeq} is missing` };
+          broken = problemOf(chain.chain_key, expectedSeq, 'missing');
           break;
         }
         if (row.prev_hash !== prev) {
-          broken = { chainKey: chain.chain_key, seq, problem: 'previous-hash link does not match' };
+          broken = problemOf(chain.chain_key, seq, 'link');
           break;
         }
-        const recomputed = auditHash(hashedFieldsOf(row, seq));
-        if (recomputed !== row.hash) {
-          broken = { chainKey: chain.chain_key, seq, problem: 'content does not match its hash (altered)' };
+        if (auditHash(hashedFieldsOf(row, seq)) !== row.hash) {
+          broken = problemOf(chain.chain_key, seq, 'altered');
           break;
         }
         prev = row.hash;
@@ -295,51 +339,55 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
       if (broken || batch.length < 5000) break;
     }
     if (!broken && expectedSeq - 1 !== Number(chain.last_seq)) {
-      broken = { chainKey: chain.chain_key, seq: expectedSeq, problem: `row ${expectedSeq} is missing (log ends early)` };
+      broken = problemOf(chain.chain_key, expectedSeq, expectedSeq - 1 < Number(chain.last_seq) ? 'truncated' : 'head');
     } else if (!broken && prev !== chain.last_hash) {
-      broken = { chainKey: chain.chain_key, seq: expectedSeq - 1, problem: 'last row does not match the chain head' };
+      broken = problemOf(chain.chain_key, expectedSeq - 1, 'head');
     }
     if (broken) problems.push(broken);
   }
+  const heads = new Set(chains.map((c) => c.chain_key));
+  const stored = await db.selectFrom('audit_events').select('chain_key').groupBy('chain_key').execute();
+  for (const s of stored) if (!heads.has(s.chain_key)) problems.push(problemOf(s.chain_key, 1, 'no_head'));
+  const municipalities = await db.selectFrom('municipalities').select('id').execute();
+  for (const m of municipalities) if (!heads.has(m.id)) problems.push(problemOf(m.id, 1, 'no_chain'));
   return { ok: problems.length === 0, chains: chains.length, rows, problems };
 }
 
 /**
- * Retention: delete rows older than the cut-off, keeping the chain verifiable
- * by anchoring its new first row. The purge itself is audited.
+ * Retention: delete the oldest rows (the prefix of the chain older than the
+ * cut-off), keeping the chain verifiable by anchoring its new first row.
+ * The anchor goes in first: the database lets this transaction delete only
+ * below it, and only rows older than its cut-off. The purge itself is
+ * audited in the chain, naming the anchor, so verify can tell this purge
+ * from a deletion that merely added an anchor.
  */
 export async function purgeAudit(db: Db, municipalityId: string, before: Date): Promise<number> {
   const key = chainKeyFor(municipalityId);
   return db.transaction().execute(async (trx) => {
-    const last = await trx
+    const firstKept = await trx
       .selectFrom('audit_events')
-      .select(['seq', 'hash'])
+      .select('seq')
       .where('chain_key', '=', key)
-      .where('occurred_at', '<', before)
-      .orderBy('seq', 'desc')
+      .where('occurred_at', '>=', before)
+      .orderBy('seq')
       .limit(1)
       .executeTakeFirst();
+    let lastQuery = trx.selectFrom('audit_events').select(['seq', 'hash']).where('chain_key', '=', key).where('occurred_at', '<', before);
+    if (firstKept) lastQuery = lastQuery.where('seq', '<', Number(firstKept.seq));
+    const last = await lastQuery.orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (!last) return 0;
-    await sql`select set_config('kasane.audit_purge', 'on', true)`.execute(trx);
-    const result = await trx
-      .deleteFrom('audit_events')
-      .where('chain_key', '=', key)
-      .where('seq', '<=', Number(last.seq))
-      .executeTakeFirst();
-    await sql`select set_config('kasane.audit_purge', 'off', true)`.execute(trx);
-    await trx
-      .insertInto('audit_anchors')
-      .values({ chain_key: key, first_seq: Number(last.seq) + 1, prev_hash: last.hash })
-      .execute();
+    const anchorSeq = Number(last.seq) + 1;
+    await trx.insertInto('audit_anchors').values({ chain_key: key, first_seq: anchorSeq, prev_hash: last.hash, purged_before: before }).execute();
+    const result = await trx.deleteFrom('audit_events').where('chain_key', '=', key).where('seq', '<', anchorSeq).executeTakeFirst();
     const deleted = Number(result.numDeletedRows);
     await appendAudit(trx, [
       {
         municipalityId,
-        action: 'audit.retention_purge',
+        action: PURGE_ACTION,
         outcome: 'success',
         actorLogin: 'retention',
         actorRole: 'system',
-        details: { deleted, before: before.toISOString() },
+        details: { deleted, before: before.toISOString(), anchorSeq, anchorHash: last.hash },
       },
     ]);
     return deleted;

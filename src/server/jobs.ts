@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { purgeAudit } from '../access/audit.ts';
+import { writeAnchorFile } from '../audit/anchors.ts';
 import { purgeExpiredSessions } from '../auth/sessions.ts';
 import { raiseOverdueReferralAlerts } from '../referrals/service.ts';
 import { readSettings } from '../municipalities/settings.ts';
@@ -75,6 +76,14 @@ const JOBS: Job[] = [
     everyMs: OVERVIEW_REFRESH_MS,
     run: async (db) => {
       await refreshAllTaskOverviews(db);
+    },
+  },
+  {
+    // The head of every audit chain, signed, to a file outside the database (src/audit/anchors.ts).
+    name: 'audit.anchor',
+    everyMs: 3600_000,
+    run: async (db) => {
+      await writeAnchorFile(db);
     },
   },
 ];
