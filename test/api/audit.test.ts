@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/access/audit.ts';
 import { runCli } from '../../src/cli/commands.ts';
+import { writeAudit } from '../../src/access/audit.ts';
 import { DATABASE_KINDS, json, uniqueLogin, useTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { registerPerson } from '../support/people.ts';
 
 /** Today's date in Japan (the audit search filters by calendar day in JST). */
 function jstDate(offsetDays = 0): string {
@@ -361,5 +363,107 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       expect((await verifyAudit(t.db)).ok).toBe(true);
     });
     // Retention purges and the guard against other deletions: test/api/audit-chain.test.ts.
+  });
+
+  describe('the log is not a directory of names', () => {
+    const t = useTestApp(kind);
+
+    it('keeps kinds, lengths and keyed hashes of search criteria; the auditor finds a search by typing the term', async () => {
+      const clerk = await t.createUser({ role: 'intake_clerk' });
+      const clerkAgent = await t.login(clerk.loginId, clerk.password);
+      const person = await registerPerson(clerkAgent, { name: '監査 花子', nameKana: 'かんさ はなこ', birthDate: '1980-05-06', phone: '042-111-2233' });
+      const searched = await clerkAgent.get(`/api/v1/persons?q=${encodeURIComponent('監査　花子')}&birthDate=1980-05-06&phone=${encodeURIComponent('042-111-2233')}`);
+      expect(searched.statusCode, searched.body).toBe(200);
+      expect(json(searched).items.map((p: { id: string }) => p.id)).toContain(person.id);
+      // An older row written before criteria were hashed (demo data, earlier versions).
+      await writeAudit(t.db, [
+        {
+          municipalityId: t.municipalityId,
+          action: 'person.search',
+          outcome: 'success',
+          actorLogin: clerk.loginId,
+          actorUserId: clerk.id,
+          targetType: 'person',
+          details: { filters: { q: '旧式 太郎', phone: '09012345678' }, results: 1 },
+        },
+      ]);
+
+      const auditor = await t.createUser({ role: 'auditor' });
+      const agent = await t.login(auditor.loginId, auditor.password);
+      const listed = await agent.get(`/api/v1/audit-events?action=person.search&login=${clerk.loginId}`);
+      expect(listed.statusCode).toBe(200);
+      const text = listed.body + (await agent.get('/api/v1/audit-events/export?action=person.search')).body;
+      for (const leaked of ['監査', '花子', 'かんさ', '1980-05-06', '042', '2233', '旧式', '太郎', '09012345678']) expect(text, leaked).not.toContain(leaked);
+      const [legacy, fresh] = json(listed).items;
+      expect(fresh.details).toEqual({
+        results: 1,
+        criteria: [
+          { kind: 'name', length: 4, hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+          { kind: 'birthDate', hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+          { kind: 'phone', length: 10, hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        ],
+      });
+      expect(legacy.details).toEqual({ results: 1, masked: true, criteria: [{ kind: 'name', length: 4 }, { kind: 'phone', length: 11 }] });
+      // The stored row keeps no typed text either, and the key is not in any audit row.
+      const stored = await t.db.selectFrom('audit_events').select('details').where('action', '=', 'person.search').where('seq', '=', fresh.seq).executeTakeFirstOrThrow();
+      expect(JSON.stringify(stored.details)).not.toMatch(/監査|花子|1980|2233/);
+
+      const find = (body: Record<string, unknown>) => agent.post('/api/v1/audit-events/criteria-search', body);
+      const byName = await find({ kind: 'name', term: '監査 花子' });
+      expect(byName.statusCode, byName.body).toBe(200);
+      expect(json(byName).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'name', term: 'カンサハナコ' })).items).toEqual([]);
+      expect(json(await find({ kind: 'phone', term: '(042) 111-2233' })).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'birthDate', term: '1980-05-06' })).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'name', term: '旧式 太郎' })).items.map((e: EventView) => e.seq)).toEqual([legacy.seq]);
+      expect(json(await find({ kind: 'name', term: '山田 一郎' })).items).toEqual([]);
+      const empty = await find({ kind: 'phone', term: 'abc' });
+      expect(empty.statusCode).toBe(422);
+      expect(json(empty).error.fields.term).toMatch(/検索語/);
+      const lookups = await t.db.selectFrom('audit_events').select('details').where('action', '=', 'audit.criteria_search').where('actor_login', '=', auditor.loginId).execute();
+      expect(lookups.length).toBe(6);
+      expect(JSON.stringify(lookups)).not.toMatch(/監査|花子|旧式|2233/);
+    });
+
+    it('reveals the person behind one row only with a reason, audited and notified to the 事務局', async () => {
+      const clerk = await t.createUser({ role: 'intake_clerk' });
+      const clerkAgent = await t.login(clerk.loginId, clerk.password);
+      const created = await registerPerson(clerkAgent, { name: '開示 次郎', nameKana: 'かいじ じろう' });
+      expect((await clerkAgent.get(`/api/v1/persons/${created.id}`)).statusCode).toBe(200);
+      const auditor = await t.createUser({ role: 'auditor', name: '監査 担当子' });
+      const agent = await t.login(auditor.loginId, auditor.password);
+      const rows = json(await agent.get(`/api/v1/audit-events?personId=${created.id}&action=person.read`)).items as (EventView & { subjectPersonId: string })[];
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain('開示');
+      const seq = rows[0]!.seq;
+
+      const short = await agent.post(`/api/v1/audit-events/${seq}/reveal`, { reason: '確認のため' });
+      expect(short.statusCode).toBe(422);
+      expect(json(short).error.fields.reason).toMatch(/20/);
+      const reason = '窓口職員による不要な閲覧の疑いについての内部調査（調査番号 R8-監-003）';
+      const revealed = await agent.post(`/api/v1/audit-events/${seq}/reveal`, { reason });
+      expect(revealed.statusCode, revealed.body).toBe(200);
+      expect(json(revealed)).toMatchObject({ seq, subjectPersonId: created.id, name: '開示 次郎', kana: 'かいじ じろう' });
+
+      const audited = await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'audit.reveal').where('actor_login', '=', auditor.loginId).execute();
+      expect(audited).toHaveLength(1);
+      expect(audited[0]).toMatchObject({ subject_person_id: created.id, reason, target_id: String(seq) });
+      const notes = await t.db.selectFrom('notifications').selectAll().where('kind', '=', 'audit_reveal').execute();
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ recipient_role: 'secretariat' });
+      expect(notes[0]!.body).toContain('監査 担当子');
+      expect(notes[0]!.body).toContain(reason);
+      expect(notes[0]!.body).not.toContain('開示');
+
+      // A row without a person, a row of nobody, and anyone but the auditor.
+      const login = json(await agent.get(`/api/v1/audit-events?action=auth.login&login=${auditor.loginId}`)).items[0] as EventView;
+      expect((await agent.post(`/api/v1/audit-events/${login.seq}/reveal`, { reason })).statusCode).toBe(422);
+      expect((await agent.post('/api/v1/audit-events/99999999/reveal', { reason })).statusCode).toBe(404);
+      const admin = await t.loginAdmin();
+      expect((await admin.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
+      expect((await clerkAgent.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
+      expect((await clerkAgent.post('/api/v1/audit-events/criteria-search', { kind: 'name', term: '開示' })).statusCode).toBe(403);
+      expect(await t.db.selectFrom('audit_events').select('seq').where('action', '=', 'audit.reveal').execute()).toHaveLength(1);
+    });
   });
 });
