@@ -26,7 +26,7 @@ export interface RecordedCriterion {
   hmac: string;
 }
 
-/** The value as the search itself compares it, so 山田 太郎 (with a full-width space) and やまだたろう-like variants hash alike. */
+/** The value as the search itself compares it (NFKC, spaces removed, katakana as hiragana, variant kanji folded), so such variants hash alike. */
 export function normaliseCriterion(kind: CriterionKind, raw: string): string {
   switch (kind) {
     case 'phone':

@@ -30,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'audit.search': '監査ログの検索',
   'audit.export': '監査ログの出力',
   'audit.retention_purge': '保存期間を過ぎた監査ログの削除',
+  'audit.criteria_search': '監査ログの検索語による照合',
+  'audit.reveal': '本人の氏名の確認（監査）',
   'person.search': '本人の検索',
   'person.create': '本人の登録',
   'person.update': '本人の記録の編集',
