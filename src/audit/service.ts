@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { notify } from '../notifications/service.ts';
+import { isUuid } from '../shared/ids.ts';
 import { AppError, notFound } from '../server/errors.ts';
 import { AUDIT_ACTION_LABELS, CRITERION_LABELS, OUTCOME_LABELS, reasonLabel } from '../shared/audit-labels.ts';
 import { auditSecret, criterionHmac, legacyPath, maskLegacyCriteria, normaliseCriterion, recordCriteria, type CriterionKind } from './criteria.ts';
@@ -236,18 +237,20 @@ export interface RevealResult {
 export async function revealSubject(scope: Scope, seq: number, reason: string): Promise<RevealResult> {
   const event = await scope.trx
     .selectFrom('audit_events')
-    .select(['seq', 'action', 'occurred_at', 'subject_person_id'])
+    .select(['seq', 'action', 'occurred_at', 'subject_person_id', 'target_type', 'target_id'])
     .where('chain_key', '=', scope.municipalityId)
     .where('municipality_id', '=', scope.municipalityId)
     .where('seq', '=', seq)
     .executeTakeFirst();
   if (!event) throw notFound('監査ログの記録');
-  if (!event.subject_person_id) throw new AppError(422, 'no_subject', 'この記録には対象の本人がいません。');
+  // A refused attempt to open a person names them as the target only (the refusal did not reveal them).
+  const subject = event.subject_person_id ?? (event.target_type === 'person' && isUuid(event.target_id ?? '') ? event.target_id!.toLowerCase() : null);
+  if (!subject) throw new AppError(422, 'no_subject', 'この記録には対象の本人がいません。');
   const person = await scope.trx
     .selectFrom('persons')
     .select(['name', 'name_kana', 'alias'])
     .where('municipality_id', '=', scope.municipalityId)
-    .where('id', '=', event.subject_person_id)
+    .where('id', '=', subject)
     .executeTakeFirst();
   if (!person) throw new AppError(422, 'subject_gone', 'この記録の本人は、保存期間の経過などで既に削除されています。');
   const name = person.name ?? person.alias ?? '（氏名の記録なし）';
@@ -256,7 +259,7 @@ export async function revealSubject(scope: Scope, seq: number, reason: string): 
   scope.audit('audit.reveal', {
     targetType: 'audit',
     targetId: String(seq),
-    subjectPersonId: event.subject_person_id,
+    subjectPersonId: subject,
     reason,
     details: { eventSeq: seq, eventAction: event.action },
   });
@@ -266,5 +269,5 @@ export async function revealSubject(scope: Scope, seq: number, reason: string): 
     title: '監査担当が監査ログの本人の氏名を確認しました',
     body: `${who} さんが監査ログ${seq}番（${label}、${formatDateTime(event.occurred_at)}）の本人の氏名を確認しました。理由：${reason}`,
   });
-  return { seq, subjectPersonId: event.subject_person_id, name, kana: person.name_kana, revealedAt: new Date().toISOString() };
+  return { seq, subjectPersonId: subject, name, kana: person.name_kana, revealedAt: new Date().toISOString() };
 }

@@ -445,7 +445,7 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       expect(revealed.statusCode, revealed.body).toBe(200);
       expect(json(revealed)).toMatchObject({ seq, subjectPersonId: created.id, name: '開示 次郎', kana: 'かいじ じろう' });
 
-      const audited = await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'audit.reveal').where('actor_login', '=', auditor.loginId).execute();
+      const audited = await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'audit.reveal').where('actor_login', '=', auditor.loginId).orderBy('seq').execute();
       expect(audited).toHaveLength(1);
       expect(audited[0]).toMatchObject({ subject_person_id: created.id, reason, target_id: String(seq) });
       const notes = await t.db.selectFrom('notifications').selectAll().where('kind', '=', 'audit_reveal').execute();
@@ -455,6 +455,17 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       expect(notes[0]!.body).toContain(reason);
       expect(notes[0]!.body).not.toContain('開示');
 
+      // A refused attempt to open the person names them as the target only; it can be revealed too.
+      const outsider = await t.createUser({ role: 'agency_staff', agency: '小金井きた地域包括支援センター' });
+      const outsiderAgent = await t.login(outsider.loginId, outsider.password);
+      expect((await outsiderAgent.get(`/api/v1/persons/${created.id}`)).statusCode).toBe(404);
+      const refused = json(await agent.get(`/api/v1/audit-events?login=${outsider.loginId}&outcome=denied`)).items as (EventView & { subjectPersonId: string | null })[];
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.subjectPersonId).toBeNull();
+      const who = await agent.post(`/api/v1/audit-events/${refused[0]!.seq}/reveal`, { reason });
+      expect(who.statusCode, who.body).toBe(200);
+      expect(json(who)).toMatchObject({ subjectPersonId: created.id, name: '開示 次郎' });
+
       // A row without a person, a row of nobody, and anyone but the auditor.
       const login = json(await agent.get(`/api/v1/audit-events?action=auth.login&login=${auditor.loginId}`)).items[0] as EventView;
       expect((await agent.post(`/api/v1/audit-events/${login.seq}/reveal`, { reason })).statusCode).toBe(422);
@@ -463,7 +474,8 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       expect((await admin.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
       expect((await clerkAgent.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
       expect((await clerkAgent.post('/api/v1/audit-events/criteria-search', { kind: 'name', term: '開示' })).statusCode).toBe(403);
-      expect(await t.db.selectFrom('audit_events').select('seq').where('action', '=', 'audit.reveal').execute()).toHaveLength(1);
+      expect(await t.db.selectFrom('audit_events').select('seq').where('action', '=', 'audit.reveal').execute()).toHaveLength(2);
+      expect(await t.db.selectFrom('notifications').select('id').where('kind', '=', 'audit_reveal').execute()).toHaveLength(2);
     });
   });
 });

@@ -35,7 +35,7 @@ function Target({ event, onReveal }: { event: AuditEventView; onReveal?: ((event
           本人 <code>{shortId(event.subjectPersonId)}</code>
         </span>
       )}
-      {event.subjectPersonId && onReveal && (
+      {(event.subjectPersonId || (event.targetType === 'person' && event.targetId)) && onReveal && (
         <button type="button" className="button button--tertiary button--small audit-reveal-button" onClick={() => onReveal(event)}>
           氏名を確認<span className="visually-hidden">（記録 {event.seq}番）</span>
         </button>
