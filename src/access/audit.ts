@@ -281,6 +281,25 @@ export async function latestAnchor(db: Db | Transaction<Database>, chainKey: str
     .executeTakeFirst();
 }
 
+/** Whether the chain holds the retention job's own record of the purge that placed this anchor. */
+async function hasPurgeRecord(
+  db: Db | Transaction<Database>,
+  chainKey: string,
+  anchor: { first_seq: number; prev_hash: string; purge_txid: number | null },
+): Promise<boolean> {
+  let record = db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('chain_key', '=', chainKey)
+    .where('action', '=', PURGE_ACTION)
+    .where('seq', '>=', Number(anchor.first_seq));
+  // Anchors from before 20261203T0900 (no purge_txid) had purge records without the anchor's values.
+  if (anchor.purge_txid !== null) {
+    record = record.where(sql<boolean>`details @> ${JSON.stringify({ anchorSeq: Number(anchor.first_seq), anchorHash: anchor.prev_hash })}::jsonb`);
+  }
+  return (await record.limit(1).executeTakeFirst()) !== undefined;
+}
+
 /**
  * Recompute every chain. Reports the first bad row of each broken chain,
  * an anchor without the chain's own record of that purge, and chains whose
@@ -295,19 +314,7 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
     let expectedSeq = anchor ? Number(anchor.first_seq) : 1;
     let prev = anchor ? anchor.prev_hash : GENESIS_HASH;
     let broken: VerifyProblem | null = null;
-    if (anchor) {
-      // The retention job records every purge in the chain itself, naming its anchor.
-      let record = db
-        .selectFrom('audit_events')
-        .select('seq')
-        .where('chain_key', '=', chain.chain_key)
-        .where('action', '=', PURGE_ACTION)
-        .where('seq', '>=', Number(anchor.first_seq));
-      if (anchor.purge_txid !== null) {
-        record = record.where(sql<boolean>`details @> ${JSON.stringify({ anchorSeq: Number(anchor.first_seq), anchorHash: anchor.prev_hash })}::jsonb`);
-      }
-      if (!(await record.limit(1).executeTakeFirst())) broken = problemOf(chain.chain_key, Number(anchor.first_seq), 'anchor');
-    }
+    if (anchor && !(await hasPurgeRecord(db, chain.chain_key, anchor))) broken = problemOf(chain.chain_key, Number(anchor.first_seq), 'anchor');
     for (;;) {
       if (broken) break;
       const batch = await db
@@ -364,6 +371,12 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
 export async function purgeAudit(db: Db, municipalityId: string, before: Date): Promise<number> {
   const key = chainKeyFor(municipalityId);
   return db.transaction().execute(async (trx) => {
+    // An anchor without its purge record is evidence of a deletion outside this job: purging
+    // again would bury it under a new, well-formed anchor. Leave it for audit verify to report.
+    const previous = await latestAnchor(trx, key);
+    if (previous && !(await hasPurgeRecord(trx, key, previous))) {
+      throw new Error(`audit chain ${key}: the anchor at row ${previous.first_seq} has no retention purge record; not purging (run audit verify)`);
+    }
     const firstKept = await trx
       .selectFrom('audit_events')
       .select('seq')

@@ -198,6 +198,12 @@ describe.each(DATABASE_KINDS)('audit chain integrity (%s)', (kind) => {
       const cli = await runCli(t.db, { args: ['audit', 'verify'] });
       expect(cli.code).toBe(1);
       expect(cli.stderr).toContain('削除町');
+
+      // The retention job does not bury the evidence under a new anchor, and still purges the others.
+      const other = await oldChain(t.db, '隣町');
+      await expect(JOBS.find((j) => j.name === 'audit.retention')!.run(t.db)).rejects.toThrow(/refused/);
+      expect((await rowsOf(t.db, other))[0]!.seq).toBe(9);
+      expect((await verifyAudit(t.db)).problems).toEqual([expect.objectContaining({ chainKey: m, code: 'anchor' })]);
     });
 
     it('the retention purge deletes the old prefix, records its anchor in the chain, and verifies', async () => {
