@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditHash, chainKeyFor, GENESIS_HASH, type HashedFields } from './audit.ts';
+import { auditHash, chainKeyFor, GENESIS_HASH, storableDetails, storableText, type HashedFields } from './audit.ts';
 
 function fields(overrides: Partial<HashedFields> = {}): HashedFields {
   return {
@@ -81,5 +81,43 @@ describe('audit hash', () => {
   it('puts rows without a municipality in the system chain', () => {
     expect(chainKeyFor(null)).toBe('system');
     expect(chainKeyFor('01900000-0000-7000-8000-000000000001')).toBe('01900000-0000-7000-8000-000000000001');
+  });
+});
+
+describe('storable values (what text and jsonb give back)', () => {
+  it('replaces NUL and lone surrogates, keeps pairs, and cuts long text between code points', () => {
+    expect(storableText('a\u0000b')).toBe('a\ufffdb');
+    expect(storableText('\ud800x\udc00')).toBe('\ufffdx\ufffd');
+    expect(storableText('😀')).toBe('😀');
+    const cut = storableText(`${'a'.repeat(9)}😀`, 10);
+    expect(cut.startsWith('a'.repeat(9))).toBe(true);
+    expect(cut).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(cut).toContain('2文字省略');
+  });
+
+  it('turns details into plain JSON that survives a JSON round trip unchanged', () => {
+    const deep: unknown[] = [];
+    let c = deep;
+    for (let i = 0; i < 100; i++) c.push((c = []));
+    const input = {
+      n: [Infinity, Number.NaN, -0, 1.5],
+      big: 10n,
+      when: new Date('2025-04-01T00:00:00Z'),
+      gone: undefined,
+      deep,
+      long: Array.from({ length: 1000 }, (_, i) => i),
+      ['__proto__']: { x: 1 },
+    };
+    const out = storableDetails(input) as Record<string, unknown>;
+    expect(out.n).toEqual([null, null, 0, 1.5]);
+    expect(out.big).toBe('10');
+    expect(out.when).toBe('2025-04-01T00:00:00.000Z');
+    expect('gone' in out).toBe(false);
+    expect(Object.keys(out)).toContain('__proto__');
+    expect((out.long as unknown[]).length).toBe(201);
+    expect(JSON.stringify(out)).toMatch(/深い入れ子のため省略/);
+    expect(JSON.parse(JSON.stringify(out))).toEqual(out);
+    const hashed = (details: Record<string, unknown>) => auditHash(fields({ details }));
+    expect(hashed(JSON.parse(JSON.stringify(out)) as Record<string, unknown>)).toBe(hashed(out));
   });
 });

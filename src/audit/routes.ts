@@ -1,7 +1,8 @@
 import type { Gateway } from '../access/gateway.ts';
 import { int32Text, z } from '../shared/zod-ja.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
-import { exportAuditCsv, searchAudit } from './service.ts';
+import { CRITERION_KINDS } from '../shared/audit-labels.ts';
+import { exportAuditCsv, revealSubject, REVEAL_REASON_MIN, searchAudit, searchByCriterion } from './service.ts';
 
 const filters = {
   from: z.iso.date().optional().describe('この日から'),
@@ -48,6 +49,32 @@ export function auditRoutes(gateway: Gateway): AnyRoute[] {
         .strict(),
       response: z.object({ items: z.array(eventView), nextCursor: z.string().nullable() }),
       handler: ({ ctx, query }) => gateway.run(ctx, 'audit.read', (scope) => searchAudit(scope, query)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/audit-events/criteria-search',
+      summary: '検索語で監査ログを探す（監査担当）。語は記録されず、鍵付きハッシュで照合',
+      tag: '監査ログ',
+      body: z
+        .object({
+          kind: z.enum(CRITERION_KINDS).describe('検索語の種類'),
+          term: z.string().trim().min(1).max(100).describe('検索語'),
+          from: z.iso.date().optional().describe('この日から'),
+          to: z.iso.date().optional().describe('この日まで'),
+        })
+        .strict(),
+      response: z.object({ items: z.array(eventView), lookedFor: z.array(z.string()), limited: z.boolean() }),
+      handler: ({ ctx, body }) => gateway.run(ctx, 'audit.read', (scope) => searchByCriterion(scope, body)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/audit-events/:seq/reveal',
+      summary: `記録の本人の氏名を確認する（監査担当）。理由（${REVEAL_REASON_MIN}文字以上）は記録され、事務局に通知`,
+      tag: '監査ログ',
+      params: z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+      body: z.object({ reason: z.string().trim().min(REVEAL_REASON_MIN).max(2000).describe('確認する理由') }).strict(),
+      response: z.object({ seq: z.number(), subjectPersonId: z.string(), name: z.string(), kana: z.string().nullable(), revealedAt: z.string() }),
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'audit.read', (scope) => revealSubject(scope, params.seq, body.reason)),
     }),
     defineRoute({
       method: 'GET',

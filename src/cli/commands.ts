@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import { migrateToLatest } from '../db/database.ts';
 import { Gateway } from '../access/gateway.ts';
 import { verifyAudit } from '../access/audit.ts';
+import { anchorPlaces, paperLines, verifyAgainstAnchor, writeAnchorFile } from '../audit/anchors.ts';
 import type { SystemContext } from '../access/context.ts';
 import { findPreset, listPresets, loadPreset } from '../municipalities/presets.ts';
 import { ROLES, ROLE_LABELS, type Role } from '../shared/roles.ts';
@@ -49,7 +50,10 @@ Usage: npm run kasane -- <command> [options]
   demo load [--population N]           try kasane in five minutes: the fictional デモ市 with 5000 people
                                        and one account per role (passwords printed); run again for new passwords
   migrate                              bring the database schema up to date
-  audit verify                         check the audit log hash chain; exits 1 and names the first bad row
+  audit verify [--anchor FILE]         check the audit log hash chain; exits 1 and names the first bad row;
+                                       with --anchor, also that the chains still hold the signed heads of FILE
+  audit anchor [--out FILE]            sign the head of every audit chain into a file outside the database
+                                       (KASANE_AUDIT_ANCHOR_DIR) and print it to be filed on paper
 
 Without --password-stdin a random password is generated and printed once.
 `;
@@ -260,16 +264,30 @@ export async function runCli(db: Db, input: CliInput): Promise<CliResult> {
       }
       case 'audit verify': {
         const r = await verifyAudit(db);
-        if (r.ok) {
-          out.push(`audit log OK: ${r.rows} rows in ${r.chains} chains verified`);
-        } else {
-          const lines = r.problems.map((x) => `  chain ${x.chainKey}: first bad row ${x.seq}: ${x.problem}`);
-          return {
-            code: 1,
-            stdout: '',
-            stderr: `audit log verification FAILED (${r.rows} rows checked)\n${lines.join('\n')}\n`,
-          };
+        const names = new Map((await db.selectFrom('municipalities').select(['id', 'name']).execute()).map((m) => [m.id, m.name]));
+        const label = (key: string) => (key === 'system' ? 'システム' : names.has(key) ? `${names.get(key)}（${key}）` : key);
+        const err: string[] = [];
+        if (r.ok) out.push(`監査ログは正常です：${r.chains}本のチェーン、${r.rows}件の記録を検証しました。`);
+        else {
+          err.push(`監査ログの検証で問題が見つかりました（${r.rows}件を確認）。`);
+          for (const x of r.problems) err.push(`  チェーン ${label(x.chainKey)}：最初の問題は${x.seq}番：${x.problem}`);
         }
+        const anchorFile = p.options.get('anchor');
+        if (anchorFile === true) throw new CliError('--anchor にはアンカーファイルを指定してください（例：--anchor data/audit-anchors/audit-anchor-….json）');
+        if (typeof anchorFile === 'string') {
+          const a = await verifyAgainstAnchor(db, anchorFile, anchorPlaces());
+          out.push(...a.lines);
+          if (a.ok) out.push('アンカーとの照合：問題はありません。');
+          else err.push('アンカーとの照合で問題が見つかりました。', ...a.problems.map((x) => `  ${x}`));
+        }
+        if (err.length) return { code: 1, stdout: out.length ? `${out.join('\n')}\n` : '', stderr: `${err.join('\n')}\n` };
+        break;
+      }
+      case 'audit anchor': {
+        const target = p.options.get('out');
+        if (target === true) throw new CliError('--out には書き出すファイル名を指定してください');
+        const { path, anchor } = await writeAnchorFile(db, anchorPlaces(), target);
+        out.push(`監査ログのアンカーを書き出しました：${path}`, '紙に控える内容（署名鍵の指紋と、各チェーンの最後の番号・ハッシュ）：', ...paperLines(anchor));
         break;
       }
       case 'help':

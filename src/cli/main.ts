@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { processAlive, readBridgeFile } from '../server/cli-bridge.ts';
@@ -17,7 +18,8 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  // File names are resolved here: a running server may have another working folder.
+  const args = process.argv.slice(2).map((a, i, all) => (['--anchor', '--out'].includes(all[i - 1] ?? '') && !a.startsWith('--') ? resolve(a) : a));
   const config = loadConfig();
   const stdin = args.includes('--password-stdin') ? await readStdin() : undefined;
   let result: CliResult;

@@ -18,6 +18,7 @@ import * as meetings from './migrations/20261126T0900_meetings.ts';
 import * as rateLimits from './migrations/20261202T0900_rate_limits.ts';
 import * as taskOverview from './migrations/20261202T1000_task_overview.ts';
 import * as caseLeadUnassigned from './migrations/20261202T1100_case_lead_unassigned.ts';
+import * as auditHardening from './migrations/20261203T0900_audit_hardening.ts';
 import * as departmentsTaxonomy from './migrations/20261203T1200_departments_taxonomy.ts';
 import * as retention from './migrations/20261203T1300_retention.ts';
 
@@ -159,6 +160,7 @@ const migrations: Record<string, Migration> = {
   '20261202T0900_rate_limits': rateLimits,
   '20261202T1000_task_overview': taskOverview,
   '20261202T1100_case_lead_unassigned': caseLeadUnassigned,
+  '20261203T0900_audit_hardening': auditHardening,
   '20261203T1200_departments_taxonomy': departmentsTaxonomy,
   '20261203T1300_retention': retention,
 };

@@ -135,6 +135,17 @@ export interface AuditAnchorTable {
   first_seq: number;
   prev_hash: string;
   created_at: CreatedAt;
+  /** The retention cut-off: every row below first_seq was older (null for anchors before 20261203T0900). */
+  purged_before: Date | null;
+  /** Set by the database: the purging transaction (only it may delete below the anchor). */
+  purge_txid: Generated<number | null>;
+}
+
+/** One random key per municipality for keyed hashes of search criteria in audit details. */
+export interface AuditSecretTable {
+  municipality_id: string;
+  secret: string;
+  created_at: CreatedAt;
 }
 
 export interface AuditEventTable {
@@ -212,6 +223,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   audit_chains: AuditChainTable;
   audit_anchors: AuditAnchorTable;
   audit_events: AuditEventTable;
+  audit_secrets: AuditSecretTable;
   job_runs: JobRunTable;
   rate_limits: RateLimitTable;
   task_overview_runs: TaskOverviewRunTable;

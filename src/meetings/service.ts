@@ -32,6 +32,7 @@ import {
   type MeetingStatus,
   type MinutesInput,
 } from './schema.ts';
+import { recordCriteria } from '../audit/criteria.ts';
 
 /**
  * 会議体 (DOMAIN.md §4): meetings of the municipality's meeting bodies and
@@ -616,7 +617,8 @@ export async function listMeetings(scope: Scope, query: MeetingListQuery): Promi
   if (query.kind) q = q.where('m.kind', '=', query.kind);
   if (query.q) q = q.where('m.title', 'ilike', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = (await q.orderBy('m.scheduled_at', 'desc').orderBy('m.id', 'desc').limit(query.limit).execute()) as MeetingRow[];
-  scope.audit(query.q ? 'meeting.search' : 'meeting.list', { details: { kind: query.kind ?? null, q: query.q ?? null, count: rows.length } });
+  const criteria = await recordCriteria(scope.trx, scope.municipalityId, { meetingTitle: query.q });
+  scope.audit(query.q ? 'meeting.search' : 'meeting.list', { details: { kind: query.kind ?? null, criteria, count: rows.length } });
   return { items: rows.map(summaryOf) };
 }
 

@@ -10,6 +10,7 @@ import { newId } from '../shared/ids.ts';
 import { escapeLike, normalizeForSearch } from '../shared/normalize.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
 import { matchPersons, phoneDigits, type MatchInput } from './matching.ts';
+import { recordCriteria } from '../audit/criteria.ts';
 import type { DuplicateQuery, PersonInput, PersonPatch, PersonSearch } from './schema.ts';
 
 type PersonRow = Database['persons'] extends infer T ? { [K in keyof T]: unknown } : never;
@@ -188,8 +189,9 @@ export async function searchPersons(scope: Scope, query: PersonSearch): Promise<
   const rows = found.filter((r): r is Found => r.id != null);
   const items = rows.slice(0, query.limit);
   const consents = await consentSummaries(scope.trx, scope.municipalityId, items.map((r) => r.id));
-  const { cursor: _c, limit: _l, ...filters } = query;
-  scope.audit('person.search', { targetType: 'person', details: { filters, results: items.length } });
+  // Kinds, lengths and keyed hashes of the criteria, never the names typed (src/audit/criteria.ts).
+  const recorded = await recordCriteria(scope.trx, scope.municipalityId, { name: query.q, birthDate: query.birthDate, phone: query.phone, address: query.address });
+  scope.audit('person.search', { targetType: 'person', details: { criteria: recorded, results: items.length } });
   const last = items.at(-1);
   return {
     items: items.map((r) => toSummary(r, consents.get(r.id)!)),

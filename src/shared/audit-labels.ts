@@ -30,6 +30,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'audit.search': '監査ログの検索',
   'audit.export': '監査ログの出力',
   'audit.retention_purge': '保存期間を過ぎた監査ログの削除',
+  'audit.criteria_search': '監査ログの検索語による照合',
+  'audit.reveal': '本人の氏名の確認（監査）',
   'person.search': '本人の検索',
   'person.create': '本人の登録',
   'person.update': '本人の記録の編集',
@@ -195,3 +197,26 @@ export function reasonLabel(reason: string | null): string | null {
 }
 
 const NEED_LABELS: Record<string, string> = { read: '閲覧', contribute: '記録', edit: '編集', manage: '管理' };
+
+/** Kinds of search criteria kept (hashed) in audit details: src/audit/criteria.ts. */
+export const CRITERION_KINDS = ['name', 'birthDate', 'phone', 'address', 'meetingTitle'] as const;
+export type CriterionKind = (typeof CRITERION_KINDS)[number];
+
+export const CRITERION_LABELS: Record<CriterionKind, string> = {
+  name: '氏名・カナ',
+  birthDate: '生年月日',
+  phone: '電話番号',
+  address: '住所',
+  meetingTitle: '会議名',
+};
+
+/** Readable summary of recorded criteria: 「氏名・カナ（4文字）、生年月日」. */
+export function criteriaSummary(criteria: unknown): string {
+  if (!Array.isArray(criteria) || criteria.length === 0) return '';
+  return criteria
+    .map((c: { kind?: string; length?: number }) => {
+      const label = CRITERION_LABELS[c.kind as CriterionKind] ?? String(c.kind);
+      return typeof c.length === 'number' ? `${label}（${c.length}${c.kind === 'phone' ? '桁' : '文字'}）` : label;
+    })
+    .join('、');
+}

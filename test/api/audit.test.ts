@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { purgeAudit, verifyAudit } from '../../src/access/audit.ts';
+import { verifyAudit } from '../../src/access/audit.ts';
 import { runCli } from '../../src/cli/commands.ts';
+import { writeAudit } from '../../src/access/audit.ts';
 import { DATABASE_KINDS, json, uniqueLogin, useTestApp, type Agent, type TestApp } from '../support/app.ts';
+import { registerPerson } from '../support/people.ts';
 
 /** Today's date in Japan (the audit search filters by calendar day in JST). */
 function jstDate(offsetDays = 0): string {
@@ -287,7 +289,7 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       expect(result.rows).toBeGreaterThan(5);
       const cli = await runCli(t.db, { args: ['audit', 'verify'] });
       expect(cli.code).toBe(0);
-      expect(cli.stdout).toMatch(/^audit log OK: \d+ rows in \d+ chains verified/);
+      expect(cli.stdout).toMatch(/^監査ログは正常です：\d+本のチェーン、\d+件の記録を検証しました。/);
     });
 
     it('the database refuses updates and deletes of audit rows', async () => {
@@ -308,12 +310,12 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       );
       const result = await verifyAudit(t.db);
       expect(result.ok).toBe(false);
-      expect(result.problems).toEqual([{ chainKey: t.municipalityId, seq: victim.seq, problem: expect.stringContaining('altered') }]);
+      expect(result.problems).toEqual([{ chainKey: t.municipalityId, seq: victim.seq, code: 'altered', problem: expect.stringContaining('書き換えられています') }]);
 
       const cli = await runCli(t.db, { args: ['audit', 'verify'] });
       expect(cli.code).toBe(1);
-      expect(cli.stderr).toContain('FAILED');
-      expect(cli.stderr).toContain(`chain ${t.municipalityId}: first bad row ${victim.seq}:`);
+      expect(cli.stderr).toContain('監査ログの検証で問題が見つかりました');
+      expect(cli.stderr).toContain(`チェーン 小金井市（${t.municipalityId}）：最初の問題は${victim.seq}番：内容がハッシュと一致しません（書き換えられています）`);
 
       // An altered detail (jsonb) is caught too.
       await withTriggerDisabled(t, () =>
@@ -344,10 +346,10 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       await withTriggerDisabled(t, () => t.db.deleteFrom('audit_events').where('chain_key', '=', victim.chain_key).where('seq', '=', victim.seq).execute());
       const result = await verifyAudit(t.db);
       expect(result.ok).toBe(false);
-      expect(result.problems).toEqual([{ chainKey: t.municipalityId, seq: victim.seq, problem: `row ${victim.seq} is missing` }]);
+      expect(result.problems).toEqual([{ chainKey: t.municipalityId, seq: victim.seq, code: 'missing', problem: `${victim.seq}番の記録がありません（削除されています）` }]);
       const cli = await runCli(t.db, { args: ['audit', 'verify'] });
       expect(cli.code).toBe(1);
-      expect(cli.stderr).toContain(`first bad row ${victim.seq}`);
+      expect(cli.stderr).toContain(`最初の問題は${victim.seq}番`);
 
       // Put it back (inserts are allowed): whole again.
       await t.db.insertInto('audit_events').values({ ...victim, details: JSON.stringify(victim.details) }).execute();
@@ -356,42 +358,124 @@ describe.each(DATABASE_KINDS)('audit log (%s)', (kind) => {
       const last = (await chainRows(t)).at(-1)!;
       await withTriggerDisabled(t, () => t.db.deleteFrom('audit_events').where('chain_key', '=', last.chain_key).where('seq', '=', last.seq).execute());
       const truncated = await verifyAudit(t.db);
-      expect(truncated.problems).toEqual([{ chainKey: t.municipalityId, seq: last.seq, problem: expect.stringContaining('missing') }]);
+      expect(truncated.problems).toEqual([{ chainKey: t.municipalityId, seq: last.seq, code: 'truncated', problem: expect.stringContaining('末尾が削除されています') }]);
       await t.db.insertInto('audit_events').values({ ...last, details: JSON.stringify(last.details) }).execute();
       expect((await verifyAudit(t.db)).ok).toBe(true);
     });
+    // Retention purges and the guard against other deletions: test/api/audit-chain.test.ts.
+  });
 
-    it('purging old rows (retention) keeps the chain verifiable and is itself audited', async () => {
-      await someActivity();
-      await new Promise((r) => setTimeout(r, 20));
-      const cutoff = new Date();
-      await new Promise((r) => setTimeout(r, 20));
-      await someActivity();
-      const before = await chainRows(t);
-      const old = before.filter((r) => new Date(r.occurred_at) < cutoff);
-      expect(old.length).toBeGreaterThan(0);
+  describe('the log is not a directory of names', () => {
+    const t = useTestApp(kind);
 
-      const deleted = await purgeAudit(t.db, t.municipalityId, cutoff);
-      expect(deleted).toBe(old.length);
-      const after = await chainRows(t);
-      expect(after[0]!.seq).toBe(old.at(-1)!.seq + 1);
-      expect(after.at(-1)).toMatchObject({ action: 'audit.retention_purge', actor_login: 'retention', outcome: 'success' });
-      expect(after.at(-1)!.details).toMatchObject({ deleted: old.length });
-      const anchors = await t.db.selectFrom('audit_anchors').selectAll().where('chain_key', '=', t.municipalityId).execute();
-      expect(anchors).toHaveLength(1);
-      expect(anchors[0]).toMatchObject({ first_seq: old.at(-1)!.seq + 1, prev_hash: old.at(-1)!.hash });
+    it('keeps kinds, lengths and keyed hashes of search criteria; the auditor finds a search by typing the term', async () => {
+      const clerk = await t.createUser({ role: 'intake_clerk' });
+      const clerkAgent = await t.login(clerk.loginId, clerk.password);
+      const person = await registerPerson(clerkAgent, { name: '監査 花子', nameKana: 'かんさ はなこ', birthDate: '1980-05-06', phone: '042-111-2233' });
+      const searched = await clerkAgent.get(`/api/v1/persons?q=${encodeURIComponent('監査　花子')}&birthDate=1980-05-06&phone=${encodeURIComponent('042-111-2233')}`);
+      expect(searched.statusCode, searched.body).toBe(200);
+      expect(json(searched).items.map((p: { id: string }) => p.id)).toContain(person.id);
+      // An older row written before criteria were hashed (demo data, earlier versions).
+      await writeAudit(t.db, [
+        {
+          municipalityId: t.municipalityId,
+          action: 'person.search',
+          outcome: 'success',
+          actorLogin: clerk.loginId,
+          actorUserId: clerk.id,
+          targetType: 'person',
+          details: { filters: { q: '旧式 太郎', phone: '09012345678' }, results: 1 },
+        },
+      ]);
 
-      expect((await verifyAudit(t.db)).ok).toBe(true);
-      expect(await purgeAudit(t.db, t.municipalityId, cutoff)).toBe(0);
-      await someActivity();
-      expect((await verifyAudit(t.db)).ok).toBe(true);
+      const auditor = await t.createUser({ role: 'auditor' });
+      const agent = await t.login(auditor.loginId, auditor.password);
+      const listed = await agent.get(`/api/v1/audit-events?action=person.search&login=${clerk.loginId}`);
+      expect(listed.statusCode).toBe(200);
+      const text = listed.body + (await agent.get('/api/v1/audit-events/export?action=person.search')).body;
+      for (const leaked of ['監査', '花子', 'かんさ', '1980-05-06', '042', '2233', '旧式', '太郎', '09012345678']) expect(text, leaked).not.toContain(leaked);
+      const [legacy, fresh] = json(listed).items;
+      expect(fresh.details).toEqual({
+        results: 1,
+        criteria: [
+          { kind: 'name', length: 4, hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+          { kind: 'birthDate', hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+          { kind: 'phone', length: 10, hmac: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        ],
+      });
+      expect(legacy.details).toEqual({ results: 1, masked: true, criteria: [{ kind: 'name', length: 4 }, { kind: 'phone', length: 11 }] });
+      // The stored row keeps no typed text either, and the key is not in any audit row.
+      const stored = await t.db.selectFrom('audit_events').select('details').where('action', '=', 'person.search').where('seq', '=', fresh.seq).executeTakeFirstOrThrow();
+      expect(JSON.stringify(stored.details)).not.toMatch(/監査|花子|1980|2233/);
 
-      // After a purge, removing the new first row is still detected.
-      const first = (await chainRows(t))[0]!;
-      await withTriggerDisabled(t, () => t.db.deleteFrom('audit_events').where('chain_key', '=', first.chain_key).where('seq', '=', first.seq).execute());
-      expect((await verifyAudit(t.db)).problems).toEqual([{ chainKey: t.municipalityId, seq: first.seq, problem: `row ${first.seq} is missing` }]);
-      await t.db.insertInto('audit_events').values({ ...first, details: JSON.stringify(first.details) }).execute();
-      expect((await verifyAudit(t.db)).ok).toBe(true);
+      const find = (body: Record<string, unknown>) => agent.post('/api/v1/audit-events/criteria-search', body);
+      const byName = await find({ kind: 'name', term: '監査 花子' });
+      expect(byName.statusCode, byName.body).toBe(200);
+      expect(json(byName).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'name', term: 'カンサハナコ' })).items).toEqual([]);
+      expect(json(await find({ kind: 'phone', term: '(042) 111-2233' })).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'birthDate', term: '1980-05-06' })).items.map((e: EventView) => e.seq)).toEqual([fresh.seq]);
+      expect(json(await find({ kind: 'name', term: '旧式 太郎' })).items.map((e: EventView) => e.seq)).toEqual([legacy.seq]);
+      expect(json(await find({ kind: 'name', term: '山田 一郎' })).items).toEqual([]);
+      const empty = await find({ kind: 'phone', term: 'abc' });
+      expect(empty.statusCode).toBe(422);
+      expect(json(empty).error.fields.term).toMatch(/検索語/);
+      const lookups = await t.db.selectFrom('audit_events').select('details').where('action', '=', 'audit.criteria_search').where('actor_login', '=', auditor.loginId).execute();
+      expect(lookups.length).toBe(6);
+      expect(JSON.stringify(lookups)).not.toMatch(/監査|花子|旧式|2233/);
+    });
+
+    it('reveals the person behind one row only with a reason, audited and notified to the 事務局', async () => {
+      const clerk = await t.createUser({ role: 'intake_clerk' });
+      const clerkAgent = await t.login(clerk.loginId, clerk.password);
+      const created = await registerPerson(clerkAgent, { name: '開示 次郎', nameKana: 'かいじ じろう' });
+      expect((await clerkAgent.get(`/api/v1/persons/${created.id}`)).statusCode).toBe(200);
+      const auditor = await t.createUser({ role: 'auditor', name: '監査 担当子' });
+      const agent = await t.login(auditor.loginId, auditor.password);
+      const rows = json(await agent.get(`/api/v1/audit-events?personId=${created.id}&action=person.read`)).items as (EventView & { subjectPersonId: string })[];
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain('開示');
+      const seq = rows[0]!.seq;
+
+      const short = await agent.post(`/api/v1/audit-events/${seq}/reveal`, { reason: '確認のため' });
+      expect(short.statusCode).toBe(422);
+      expect(json(short).error.fields.reason).toMatch(/20/);
+      const reason = '窓口職員による不要な閲覧の疑いについての内部調査（調査番号 R8-監-003）';
+      const revealed = await agent.post(`/api/v1/audit-events/${seq}/reveal`, { reason });
+      expect(revealed.statusCode, revealed.body).toBe(200);
+      expect(json(revealed)).toMatchObject({ seq, subjectPersonId: created.id, name: '開示 次郎', kana: 'かいじ じろう' });
+
+      const audited = await t.db.selectFrom('audit_events').selectAll().where('action', '=', 'audit.reveal').where('actor_login', '=', auditor.loginId).orderBy('seq').execute();
+      expect(audited).toHaveLength(1);
+      expect(audited[0]).toMatchObject({ subject_person_id: created.id, reason, target_id: String(seq) });
+      const notes = await t.db.selectFrom('notifications').selectAll().where('kind', '=', 'audit_reveal').execute();
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ recipient_role: 'secretariat' });
+      expect(notes[0]!.body).toContain('監査 担当子');
+      expect(notes[0]!.body).toContain(reason);
+      expect(notes[0]!.body).not.toContain('開示');
+
+      // A refused attempt to open the person names them as the target only; it can be revealed too.
+      const outsider = await t.createUser({ role: 'agency_staff', agency: '小金井きた地域包括支援センター' });
+      const outsiderAgent = await t.login(outsider.loginId, outsider.password);
+      expect((await outsiderAgent.get(`/api/v1/persons/${created.id}`)).statusCode).toBe(404);
+      const refused = json(await agent.get(`/api/v1/audit-events?login=${outsider.loginId}&outcome=denied`)).items as (EventView & { subjectPersonId: string | null })[];
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.subjectPersonId).toBeNull();
+      const who = await agent.post(`/api/v1/audit-events/${refused[0]!.seq}/reveal`, { reason });
+      expect(who.statusCode, who.body).toBe(200);
+      expect(json(who)).toMatchObject({ subjectPersonId: created.id, name: '開示 次郎' });
+
+      // A row without a person, a row of nobody, and anyone but the auditor.
+      const login = json(await agent.get(`/api/v1/audit-events?action=auth.login&login=${auditor.loginId}`)).items[0] as EventView;
+      expect((await agent.post(`/api/v1/audit-events/${login.seq}/reveal`, { reason })).statusCode).toBe(422);
+      expect((await agent.post('/api/v1/audit-events/99999999/reveal', { reason })).statusCode).toBe(404);
+      const admin = await t.loginAdmin();
+      expect((await admin.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
+      expect((await clerkAgent.post(`/api/v1/audit-events/${seq}/reveal`, { reason })).statusCode).toBe(403);
+      expect((await clerkAgent.post('/api/v1/audit-events/criteria-search', { kind: 'name', term: '開示' })).statusCode).toBe(403);
+      expect(await t.db.selectFrom('audit_events').select('seq').where('action', '=', 'audit.reveal').execute()).toHaveLength(2);
+      expect(await t.db.selectFrom('notifications').select('id').where('kind', '=', 'audit_reveal').execute()).toHaveLength(2);
     });
   });
 });

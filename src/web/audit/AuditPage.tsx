@@ -3,11 +3,11 @@ import { useSearchParams } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, SelectField, TextField, type FormErrors } from '../components/forms.tsx';
 import { ListResults } from '../components/lists.tsx';
-import { Badge, DateTime, type BadgeTone } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { usePagedList } from '../lib/hooks.ts';
 import type { AuditEventView } from '../lib/types.ts';
-import { reasonLabel } from './reasons.ts';
+import { AuditEventTable, OUTCOMES } from './AuditEventTable.tsx';
+import { CriteriaSearch, RevealPanel } from './AuditInvestigation.tsx';
 
 const FILTER_KEYS = ['from', 'to', 'login', 'action', 'outcome', 'personId'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -21,48 +21,16 @@ const ACTION_OPTIONS = [
   { value: 'user', label: '利用者の管理（登録、編集、ロック解除など）' },
   { value: 'agency', label: '機関・窓口の登録・編集' },
   { value: 'settings', label: '設定の変更' },
-  { value: 'audit', label: '監査ログの検索・出力' },
+  { value: 'audit', label: '監査ログの検索・出力・氏名の確認' },
+  { value: 'person.search', label: '本人の検索' },
+  { value: 'person.read', label: '本人の記録の閲覧' },
+  { value: 'person.emergency_access', label: '緊急時の閲覧' },
 ];
 
-const OUTCOMES: Record<string, { label: string; tone: BadgeTone }> = {
-  success: { label: '成功', tone: 'success' },
-  failure: { label: '失敗', tone: 'error' },
-  denied: { label: '拒否', tone: 'warning' },
-};
 const OUTCOME_OPTIONS = Object.entries(OUTCOMES).map(([value, o]) => ({ value, label: o.label }));
-
-const TARGET_LABELS: Record<string, string> = {
-  agency: '機関・窓口',
-  user: '利用者',
-  audit: '監査ログ',
-  municipality: '自治体',
-  person: '本人',
-};
 
 function readFilters(params: URLSearchParams): Filters {
   return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Filters;
-}
-
-/** The end of an id: ids are time-ordered (UUIDv7), so their last characters tell them apart. */
-const shortId = (id: string) => `…${id.slice(-8)}`;
-
-function Target({ event }: { event: AuditEventView }) {
-  if (!event.targetType && !event.targetId && !event.subjectPersonId) return <span className="muted">—</span>;
-  return (
-    <>
-      {event.targetType && <span className="table__strong">{TARGET_LABELS[event.targetType] ?? event.targetType}</span>}
-      {event.targetId && (
-        <code className="audit-id" title={event.targetId}>
-          {shortId(event.targetId)}
-        </code>
-      )}
-      {event.subjectPersonId && (
-        <span className="audit-id" title={event.subjectPersonId}>
-          本人 <code>{shortId(event.subjectPersonId)}</code>
-        </span>
-      )}
-    </>
-  );
 }
 
 export function AuditPage() {
@@ -70,6 +38,7 @@ export function AuditPage() {
   const applied = readFilters(params);
   const [form, setForm] = useState<Filters>(applied);
   const [localErrors, setLocalErrors] = useState<FormErrors | null>(null);
+  const [revealFor, setRevealFor] = useState<AuditEventView | null>(null);
 
   const list = usePagedList<AuditEventView>(`/api/v1/audit-events${query({ ...applied, limit: 50 })}`);
   // Filters the server refused (e.g. a malformed 本人ID) are shown like form errors; memoised so focus moves once.
@@ -101,7 +70,7 @@ export function AuditPage() {
     <>
       <PageHeader
         title="監査ログ"
-        lead="kasane で行われた操作の記録です。だれが、いつ、どこから、何をしたかを確認できます。記録は書き換えられないように保護されています。"
+        lead="kasane で行われた操作の記録です。だれが、いつ、どこから、何をしたかを確認できます。本人は本人IDで示し、氏名は調査に必要なときだけ、理由を記録して確認します。記録は書き換えられないように保護されています。"
       />
       <form className="search-panel search-panel--audit" aria-label="監査ログの絞り込み" onSubmit={submit} noValidate>
         <ErrorSummary errors={errors} idFor={(f) => (FILTER_KEYS.includes(f as FilterKey) ? `audit-${f}` : null)} />
@@ -168,6 +137,8 @@ export function AuditPage() {
         </div>
       </form>
 
+      {revealFor && <RevealPanel key={revealFor.seq} event={revealFor} onClose={() => setRevealFor(null)} />}
+
       <ListResults
         id="audit-results-title"
         title="記録"
@@ -180,51 +151,10 @@ export function AuditPage() {
           </a>
         }
       >
-        <table className="table table--compact">
-          <caption className="visually-hidden">監査ログ（新しい順）</caption>
-          <thead>
-            <tr>
-              <th scope="col">日時</th>
-              <th scope="col">利用者</th>
-              <th scope="col">所属</th>
-              <th scope="col">操作</th>
-              <th scope="col">対象</th>
-              <th scope="col" className="nowrap">
-                結果
-              </th>
-              <th scope="col">接続元</th>
-              <th scope="col">理由</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((e) => {
-              const outcome = OUTCOMES[e.outcome] ?? { label: e.outcome, tone: 'neutral' as const };
-              return (
-                <tr key={e.seq}>
-                  <td>
-                    <DateTime value={e.occurredAt} />
-                  </td>
-                  <td className="table__person">
-                    {e.actorName && <span className="table__strong">{e.actorName}</span>}
-                    {e.actorLogin && <code className="login-id login-id--block">{e.actorLogin}</code>}
-                    {!e.actorName && !e.actorLogin && <span className="muted">—</span>}
-                  </td>
-                  <td className="table__org">{e.actorAgencyName ?? <span className="muted">—</span>}</td>
-                  <td className="table__action">{e.actionLabel}</td>
-                  <td>
-                    <Target event={e} />
-                  </td>
-                  <td className="nowrap">
-                    <Badge tone={outcome.tone}>{outcome.label}</Badge>
-                  </td>
-                  <td className="table__ip">{e.clientIp ?? <span className="muted">—</span>}</td>
-                  <td className="table__text">{reasonLabel(e.reason) ?? <span className="muted">—</span>}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <AuditEventTable items={list.items} caption="監査ログ（新しい順）" onReveal={setRevealFor} />
       </ListResults>
+
+      <CriteriaSearch onReveal={setRevealFor} />
     </>
   );
 }
