@@ -39,6 +39,8 @@ export interface AgencyTable {
   description: string | null;
   target_population: string | null;
   site_count: number | null;
+  /** 設置箇所数 of the whole programme when this row is one of its sites. */
+  program_site_count: Generated<number | null>;
   operation: string | null;
   department: string | null;
   roles: Generated<string[]>;
@@ -82,6 +84,18 @@ export interface PlacementTable {
   department: string | null;
   count: number | null;
   description: string | null;
+}
+
+/** 協定先: information sources under agreements (no accounts, no referrals), from the preset. */
+export interface PartnerTable {
+  municipality_id: string;
+  id: string;
+  preset_key: string | null;
+  name: string;
+  kind: string;
+  note: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
 }
 
 export interface UserTable {
@@ -201,6 +215,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   agencies: AgencyTable;
   meeting_bodies: MeetingBodyTable;
   placements: PlacementTable;
+  partners: PartnerTable;
   users: UserTable;
   sessions: SessionTable;
   audit_chains: AuditChainTable;
@@ -387,6 +402,19 @@ export interface ReferralTable {
   completed_by_user_id: string | null;
   completion_note: string | null;
   version: Generated<number>;
+  /** 'offline': the agency has no accounts; sent as a printed or faxed sheet, answer recorded by the sender. */
+  delivery: Generated<string>;
+  delivered_at: Date | null;
+  delivered_by_user_id: string | null;
+  delivery_method: string | null;
+  progress_at: Date | null;
+  progress_due_at: Date | null;
+  answered_at: Date | null;
+  answered_by: string | null;
+  answer_method: string | null;
+  answer_result: string | null;
+  answer_outcome: string | null;
+  answer_recorded_by_user_id: string | null;
 }
 
 export interface ReferralEventTable {

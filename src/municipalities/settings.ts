@@ -10,6 +10,7 @@ export const settingsSchema = z.object({
   holidays: z.array(z.iso.date()).max(400).default([]).describe('閉庁日（祝日以外の休み）'),
   consentFormInformation: z.string().trim().max(1000).default('').describe('同意書の文面：共有・提供する情報'),
   consentFormNotes: z.string().trim().max(3000).default('').describe('同意書の文面：留意事項'),
+  referralStallBusinessDays: z.number().int().min(1).max(60).default(5).describe('受理・対応中のつなぎに経過の記録がないときの警告（営業日）'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
