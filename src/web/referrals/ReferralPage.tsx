@@ -72,7 +72,7 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
               : status === 'accepted'
                 ? '受理しました。支援を始めたら「対応を開始する」、対応が終わったら「完了にする」を選んでください。'
                 : '対応中です。対応が終わったら、結果を添えて「完了にする」を選んでください。'}
-            {referral.progressDueAt && (
+            {referral.progressDueAt && referral.overdueKind !== 'stalled' && (
               <> 次の経過は{dueLabel(referral.progressDueAt)}に記録してください（記録がないと、送付元・推進員・事務局に警告が届きます）。</>
             )}
           </p>
@@ -312,7 +312,7 @@ export function ReferralPage() {
               { label: 'つなぐ理由', value: <Multiline text={r.reason} /> },
               { label: '情報共有の同意確認', value: r.consentConfirmed ? '本人の同意を確認済み' : '確認なし（本人を特定しない）' },
               { label: '送付日時', value: <DateTime value={r.sentAt} /> },
-              { label: '受理期限', value: dueLabel(r.dueAt) },
+              { label: r.delivery === 'offline' ? '送付の期限' : '受理期限', value: dueLabel(r.dueAt) },
               ...(r.progressDueAt ? [{ label: '次の経過の期限', value: dueLabel(r.progressDueAt) }] : []),
               ...(r.delivery === 'offline'
                 ? [

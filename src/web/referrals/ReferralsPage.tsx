@@ -144,12 +144,12 @@ export function ReferralsPage() {
                   ) : r.status === 'sent' ? (
                     <>
                       {dueLabel(r.dueAt)}
-                      <span className="table__sub">受理</span>
+                      <span className="table__sub">受理の期限</span>
                     </>
                   ) : r.progressDueAt ? (
                     <>
                       {dueLabel(r.progressDueAt)}
-                      <span className="table__sub">次の経過</span>
+                      <span className="table__sub">次の経過の期限</span>
                     </>
                   ) : (
                     <span className="muted">—</span>
