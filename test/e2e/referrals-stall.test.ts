@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gateway } from '../../src/access/gateway.ts';
 import { findPreset, loadPreset } from '../../src/municipalities/presets.ts';
 import { createUser } from '../../src/users/service.ts';
-import { apiSession, createStaff, launchBrowser, loginAs, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import { ADMIN_PASSWORD, apiSession, createStaff, launchBrowser, loginAs, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
 
 /**
  * Referrals that cannot stall, in the browser (西東京市, whose preset lists
@@ -141,6 +141,25 @@ describe('referrals that cannot stall', () => {
         await waitForHeading(page, /小金井きた地域包括支援センター/);
         await page.getByText('事業全体で4か所（この拠点：1か所）').waitFor();
         await both(page, 'agency-programme-sites');
+      }),
+    TIMEOUT,
+  );
+
+  it(
+    '(d) the administrator sets the business days after which a stalled referral alerts',
+    () =>
+      withPage(async (page) => {
+        await loginAs(page, 'admin', ADMIN_PASSWORD, 'システム管理者');
+        await page.goto('/settings');
+        const field = page.getByLabel(/受理したつなぎの対応が止まったときの警告/);
+        await field.waitFor();
+        await expect(field.inputValue()).resolves.toBe('5');
+        await field.fill('7');
+        await page.getByRole('button', { name: /保存/ }).first().click();
+        await page.getByText(/保存しました/).first().waitFor();
+        const row = await server.handle.db.selectFrom('municipalities').select('settings').where('preset_key', '=', 'nishitokyo').executeTakeFirstOrThrow();
+        expect((row.settings as { referralStallBusinessDays: number }).referralStallBusinessDays).toBe(7);
+        await both(page, 'settings-referral-stall');
       }),
     TIMEOUT,
   );
