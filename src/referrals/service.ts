@@ -676,7 +676,36 @@ export async function recordAnswer(scope: Scope, id: string, input: z.infer<type
  * An offline referral whose sheet went out raises none: it waits for the
  * answer the sender records (a task in わたしの仕事).
  */
+/**
+ * Accepted / 対応中 referrals written without a progress deadline (the demo
+ * generator's COPY, a script, rows older than the rule) get one, counted
+ * from their last progress — the later of acceptance, start and the last
+ * event. Run by the alert job before it looks for stalled referrals, so no
+ * writer can leave a referral that never stalls. Returns the rows filled.
+ */
+export async function fillProgressDeadlines(scope: Pick<Scope, 'trx' | 'municipalityId'>): Promise<number> {
+  const rows = await sql<{ id: string; at: Date }>`
+    select r.id,
+           greatest(r.accepted_at, r.started_at, r.sent_at,
+                    (select max(e.at) from referral_events e where e.municipality_id = r.municipality_id and e.referral_id = r.id)) as at
+    from referrals r
+    where r.municipality_id = ${scope.municipalityId}::uuid and r.status in ('accepted', 'in_progress') and r.progress_due_at is null
+    limit 5000`.execute(scope.trx);
+  if (!rows.rows.length) return 0;
+  const settings = await municipalitySettings(scope);
+  const values = rows.rows.map(
+    (r) =>
+      sql`(${r.id}::uuid, ${new Date(r.at)}::timestamptz, ${addBusinessDays(new Date(r.at), settings.referralStallBusinessDays, settings.holidays)}::timestamptz)`,
+  );
+  await sql`
+    update referrals r set progress_at = coalesce(r.progress_at, v.at), progress_due_at = v.due
+    from (values ${sql.join(values)}) as v(id, at, due)
+    where r.municipality_id = ${scope.municipalityId}::uuid and r.id = v.id and r.progress_due_at is null`.execute(scope.trx);
+  return rows.rows.length;
+}
+
 export async function raiseOverdueReferralAlerts(scope: Pick<Scope, 'trx' | 'municipalityId'>, now = new Date()): Promise<number> {
+  await fillProgressDeadlines(scope);
   const unalerted = (key: RawBuilder<string>) => sql<boolean>`not exists (
     select 1 from notifications n where n.municipality_id = r.municipality_id and n.dedupe_key = ${key})`;
   const stallKey = sql<string>`'stalled:' || r.id::text || ':' || floor(extract(epoch from r.progress_due_at) * 1000)::bigint::text`;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findPreset, loadPreset } from '../../src/municipalities/presets.ts';
 import { raiseOverdueReferralAlerts } from '../../src/referrals/service.ts';
@@ -119,6 +120,19 @@ describe.each(DATABASE_KINDS)('referrals that cannot stall (%s)', (kind) => {
     const closed = await receiver.agent.post(`/api/v1/referrals/${r.id}/progress`, { note: 'あとから' });
     expect(closed.statusCode).toBe(409);
     expect(json(closed).error.code).toBe('invalid_transition');
+  });
+
+  it('a referral written without a progress deadline (the demo generator, older rows) gets one from the job and can stall', async () => {
+    const r = await send('期限のない古いつなぎ');
+    await receiver.agent.post(`/api/v1/referrals/${r.id}/accept`, {});
+    const longAgo = new Date(Date.now() - 20 * 86_400_000);
+    await sql`update referrals set sent_at = ${longAgo}, accepted_at = ${longAgo}, progress_at = null, progress_due_at = null where id = ${r.id}`.execute(t.db);
+    await sql`update referral_events set at = ${longAgo} where referral_id = ${r.id}`.execute(t.db);
+    await alerts();
+    const row = await t.db.selectFrom('referrals').select(['progress_at', 'progress_due_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
+    expect(new Date(row.progress_at!).toISOString()).toBe(longAgo.toISOString());
+    expect(new Date(row.progress_due_at!).toISOString()).toBe(addBusinessDays(longAgo, 5).toISOString());
+    expect(await stallNotices(r.id)).toHaveLength(4);
   });
 
   it('the number of business days is a municipal setting', async () => {

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { addBusinessDays } from '../../shared/business-days.ts';
 
 /**
  * Referrals that cannot stall (issue 12 item 5) and presets true to the
@@ -22,8 +21,6 @@ import { addBusinessDays } from '../../shared/business-days.ts';
  * 事務局 (its note merely names its 事務局長), and the per-site 設置箇所数 of
  * 小金井市 and デモ市 — each only where the value is still the preset's old one.
  */
-const DEFAULT_STALL_DAYS = 5;
-
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table referrals
@@ -41,27 +38,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column answer_recorded_by_user_id uuid`.execute(db);
   await sql`create index referrals_stall on referrals (municipality_id, progress_due_at) where status in ('accepted', 'in_progress')`.execute(db);
 
-  // Open accepted / 対応中 referrals: their last progress is the later of the
-  // last status change and the last event; the deadline counts from there.
-  const open = await sql<{ municipality_id: string; id: string; at: Date; settings: unknown }>`
-    select r.municipality_id, r.id, m.settings,
-           greatest(r.accepted_at, r.started_at,
-                    (select max(e.at) from referral_events e where e.municipality_id = r.municipality_id and e.referral_id = r.id),
-                    r.sent_at) as at
-    from referrals r join municipalities m on m.id = r.municipality_id
-    where r.status in ('accepted', 'in_progress')`.execute(db);
-  const rows = open.rows.map((r) => {
-    const s = (r.settings ?? {}) as { referralStallBusinessDays?: unknown; holidays?: unknown };
-    const days = Number.isInteger(s.referralStallBusinessDays) ? Number(s.referralStallBusinessDays) : DEFAULT_STALL_DAYS;
-    const holidays = Array.isArray(s.holidays) ? s.holidays.filter((d): d is string => typeof d === 'string') : [];
-    return sql`(${r.municipality_id}::uuid, ${r.id}::uuid, ${new Date(r.at)}::timestamptz, ${addBusinessDays(new Date(r.at), days, holidays)}::timestamptz)`;
-  });
-  for (let i = 0; i < rows.length; i += 1000) {
-    await sql`
-      update referrals r set progress_at = v.at, progress_due_at = v.due
-      from (values ${sql.join(rows.slice(i, i + 1000))}) as v(municipality_id, id, at, due)
-      where r.municipality_id = v.municipality_id and r.id = v.id`.execute(db);
-  }
+  // Open accepted / 対応中 referrals get their progress deadline from the alert job
+  // (fillProgressDeadlines in src/referrals/service.ts), as rows from any other writer do.
 
   await sql`alter table agencies add column program_site_count integer`.execute(db);
 
