@@ -37,6 +37,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       add column answer_outcome text,
       add column answer_recorded_by_user_id uuid`.execute(db);
   await sql`create index referrals_stall on referrals (municipality_id, progress_due_at) where status in ('accepted', 'in_progress')`.execute(db);
+  // The inbox / outbox counts' overdue test now reads delivered_at and progress_due_at too: keep them index-only.
+  await sql`drop index referrals_inbox`.execute(db);
+  await sql`drop index referrals_outbox`.execute(db);
+  await sql`create index referrals_inbox on referrals (municipality_id, to_agency_id, status, sent_at desc) include (due_at, delivered_at, progress_due_at)`.execute(db);
+  await sql`create index referrals_outbox on referrals (municipality_id, from_agency_id, status, sent_at desc) include (due_at, to_agency_id, delivered_at, progress_due_at)`.execute(db);
 
   // Open accepted / 対応中 referrals get their progress deadline from the alert job
   // (fillProgressDeadlines in src/referrals/service.ts), as rows from any other writer do.
@@ -93,6 +98,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists partners`.execute(db);
   await sql`alter table agencies drop column if exists program_site_count`.execute(db);
   await sql`drop index if exists referrals_stall`.execute(db);
+  await sql`drop index if exists referrals_inbox`.execute(db);
+  await sql`drop index if exists referrals_outbox`.execute(db);
+  await sql`create index referrals_inbox on referrals (municipality_id, to_agency_id, status, sent_at desc) include (due_at)`.execute(db);
+  await sql`create index referrals_outbox on referrals (municipality_id, from_agency_id, status, sent_at desc) include (due_at, to_agency_id)`.execute(db);
   await sql`
     alter table referrals
       drop column if exists delivery,
