@@ -21,6 +21,7 @@ import * as caseLeadUnassigned from './migrations/20261202T1100_case_lead_unassi
 import * as auditHardening from './migrations/20261203T0900_audit_hardening.ts';
 import * as departmentsTaxonomy from './migrations/20261203T1200_departments_taxonomy.ts';
 import * as retention from './migrations/20261203T1300_retention.ts';
+import * as referralProgress from './migrations/20261203T1100_referral_progress.ts';
 
 export type Db = Kysely<Database>;
 
@@ -163,6 +164,7 @@ const migrations: Record<string, Migration> = {
   '20261203T0900_audit_hardening': auditHardening,
   '20261203T1200_departments_taxonomy': departmentsTaxonomy,
   '20261203T1300_retention': retention,
+  '20261203T1100_referral_progress': referralProgress,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -43,6 +43,8 @@ export interface AgencyTable {
   description: string | null;
   target_population: string | null;
   site_count: number | null;
+  /** 設置箇所数 of the whole programme when this row is one of its sites. */
+  program_site_count: Generated<number | null>;
   operation: string | null;
   department: string | null;
   /** 所管課 (departments); `department` keeps its name as text for old rows. */
@@ -88,6 +90,18 @@ export interface PlacementTable {
   department: string | null;
   count: number | null;
   description: string | null;
+}
+
+/** 協定先: information sources under agreements (no accounts, no referrals), from the preset. */
+export interface PartnerTable {
+  municipality_id: string;
+  id: string;
+  preset_key: string | null;
+  name: string;
+  kind: string;
+  note: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
 }
 
 export interface UserTable {
@@ -218,6 +232,7 @@ export interface Database extends PeopleDatabase, CasesDatabase, MeetingsDatabas
   agencies: AgencyTable;
   meeting_bodies: MeetingBodyTable;
   placements: PlacementTable;
+  partners: PartnerTable;
   users: UserTable;
   sessions: SessionTable;
   audit_chains: AuditChainTable;
@@ -432,6 +447,19 @@ export interface ReferralTable {
   version: Generated<number>;
   /** Set by the retention job (src/retention) when the record's personal data was removed. */
   anonymized_at: Timestamp | null;
+  /** 'offline': the agency has no accounts; sent as a printed or faxed sheet, answer recorded by the sender. */
+  delivery: Generated<string>;
+  delivered_at: Date | null;
+  delivered_by_user_id: string | null;
+  delivery_method: string | null;
+  progress_at: Date | null;
+  progress_due_at: Date | null;
+  answered_at: Date | null;
+  answered_by: string | null;
+  answer_method: string | null;
+  answer_result: string | null;
+  answer_outcome: string | null;
+  answer_recorded_by_user_id: string | null;
 }
 
 export interface ReferralEventTable {

@@ -26,6 +26,7 @@ export const agencyInputSchema = z
     description: optionalText(2000, '内容'),
     targetPopulation: optionalText(500, '基本となる対象者'),
     siteCount: int32({ min: 0, max: 999 }).nullable().optional().describe('設置箇所数'),
+    programSiteCount: int32({ min: 0, max: 999 }).nullable().optional().describe('事業全体の設置箇所数'),
     operation: z.enum(OPERATIONS).nullable().optional().describe('運営形態'),
     departmentId: z.uuid().nullable().optional().describe('所管課'),
     roles: z.array(z.enum(PROJECT_ROLES)).max(6).default([]).describe('事業における役割'),
@@ -79,6 +80,8 @@ export const agencyView = z.object({
   description: z.string().nullable(),
   targetPopulation: z.string().nullable(),
   siteCount: z.number().nullable(),
+  /** 設置箇所数 of the whole programme when this row is one of its sites. */
+  programSiteCount: z.number().nullable(),
   operation: z.string().nullable(),
   /** 所管課: the linked department's name (or, on old rows, the text as entered). */
   department: z.string().nullable(),

@@ -6,6 +6,7 @@ import { consultationInputSchema, consultationListQuery } from './schema.ts';
 import { createConsultation, getConsultation, listConsultations } from './service.ts';
 import { completeSchema, referralInputSchema, referralListQuery, returnSchema, transitionSchema } from '../referrals/schema.ts';
 import { createReferral, getReferral, listReferrals, referralCounts, transitionReferral } from '../referrals/service.ts';
+import { referralProgressRoutes } from '../referrals/routes.ts';
 import { consentInputSchema, DOCUMENT_TYPES, withdrawSchema } from '../consents/schema.ts';
 import { attachDocument, listConsents, readDocument, recordConsent, withdrawConsent } from '../consents/service.ts';
 import { listNotifications, markRead } from '../notifications/service.ts';
@@ -165,6 +166,7 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       handler: ({ ctx, params, body }) =>
         gateway.run(ctx, 'person.write', (scope) => transitionReferral(scope, params.id, 'complete', { note: body.note })),
     }),
+    ...referralProgressRoutes(gateway),
     defineRoute({
       method: 'GET',
       url: '/api/v1/persons/:id/consents',

@@ -14,12 +14,17 @@ export const presetAgencySchema = z.object({
   legalBasis: text,
   description: text,
   targetPopulation: text,
+  /** 設置箇所数 of this row: 1 for one site of a programme, the total when one row stands for the whole programme. */
   siteCount: int32().nullable(),
+  /** 設置箇所数 of the whole programme, when this row is one of its sites (小金井市: 4 地域包括, 5 子育てひろば). */
+  programSiteCount: int32().nullable().default(null),
   operation: text,
   department: text,
   roles: z.array(z.enum(PROJECT_ROLES)),
   area: text,
   isWindow: z.boolean(),
+  /** The 事務局: the municipal 課 that runs the 事業, as the seed names it (never inferred from the note). */
+  isSecretariat: z.boolean().default(false),
   note: text,
 });
 
@@ -45,6 +50,14 @@ export const presetPlacementSchema = z.object({
   description: text,
 });
 
+/** 協定先: partners under agreements the seed names (information sources without accounts). */
+export const presetPartnerSchema = z.object({
+  key: z.string().min(1),
+  name: z.string().min(1),
+  kind: z.string().min(1),
+  note: text,
+});
+
 export const presetSchema = z.object({
   key: z.string().min(1),
   name: z.string().min(1),
@@ -58,6 +71,7 @@ export const presetSchema = z.object({
   agencies: z.array(presetAgencySchema).min(1),
   meetingBodies: z.array(presetMeetingBodySchema),
   placements: z.array(presetPlacementSchema),
+  partners: z.array(presetPartnerSchema).default([]),
   notes: z.array(z.string()),
 });
 

@@ -55,7 +55,7 @@ export function findPreset(nameOrKey: string): Preset | undefined {
 export interface LoadResult {
   municipalityId: string;
   name: string;
-  created: { municipality: boolean; departments: number; agencies: number; meetingBodies: number; placements: number };
+  created: { municipality: boolean; departments: number; agencies: number; meetingBodies: number; placements: number; partners: number };
 }
 
 /**
@@ -68,7 +68,7 @@ export async function loadPreset(db: Db, preset: Preset): Promise<LoadResult> {
 }
 
 export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): Promise<LoadResult> {
-  const created = { municipality: false, departments: 0, agencies: 0, meetingBodies: 0, placements: 0 };
+  const created = { municipality: false, departments: 0, agencies: 0, meetingBodies: 0, placements: 0, partners: 0 };
   let municipality = await trx
     .selectFrom('municipalities')
     .select(['id', 'name'])
@@ -133,12 +133,13 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
       description: a.description,
       target_population: a.targetPopulation,
       site_count: a.siteCount,
+      program_site_count: a.programSiteCount,
       operation: a.operation,
       department: a.department,
       roles: a.roles,
       area: a.area,
       is_window: a.isWindow,
-      is_secretariat: /事務局/.test(a.note ?? ''),
+      is_secretariat: a.isSecretariat,
       note: a.note,
       updated_at: new Date(),
     };
@@ -203,8 +204,18 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
     created.placements += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
 
+  for (const p of preset.partners) {
+    const r = await trx
+      .insertInto('partners')
+      .values({ municipality_id: mid, id: newId(), preset_key: p.key, name: p.name, kind: p.kind, note: p.note })
+      .onConflict((oc) => oc.columns(['municipality_id', 'preset_key']).doNothing())
+      .executeTakeFirst();
+    created.partners += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+
   const rules = await seedDefaultRules(trx, mid);
-  const changed = rules > 0 || created.municipality || created.departments + created.agencies + created.meetingBodies + created.placements > 0;
+  const changed =
+    rules > 0 || created.municipality || created.departments + created.agencies + created.meetingBodies + created.placements + created.partners > 0;
   if (changed) {
     await appendAudit(trx, [
       {

@@ -37,6 +37,8 @@ const overview = z.object({
       description: z.string().nullable(),
     }),
   ),
+  /** 協定先: information sources under agreements (no accounts, no referrals). */
+  partners: z.array(z.object({ name: z.string(), kind: z.string(), note: z.string().nullable() })),
 });
 
 export function municipalityRoutes(gateway: Gateway): AnyRoute[] {
@@ -97,6 +99,13 @@ export function municipalityRoutes(gateway: Gateway): AnyRoute[] {
               count: p.count,
               description: p.description,
             })),
+            partners: await trx
+              .selectFrom('partners')
+              .select(['name', 'kind', 'note'])
+              .where('municipality_id', '=', municipalityId)
+              .where('active', '=', true)
+              .orderBy('preset_key')
+              .execute(),
           };
         }),
     }),

@@ -12,6 +12,7 @@ export const settingsSchema = z.object({
   consentFormInformation: z.string().trim().max(1000).default('').describe('同意書の文面：共有・提供する情報'),
   consentFormNotes: z.string().trim().max(3000).default('').describe('同意書の文面：留意事項'),
   ...RETENTION_SETTINGS,
+  referralStallBusinessDays: int32({ min: 1, max: 60 }).default(5).describe('受理・対応中のつなぎに経過の記録がないときの警告（営業日）'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,3 +1,5 @@
+import { parseDateTimeInput } from '../cases/records.ts';
+import { ANSWER_METHODS, ANSWER_RESULTS, DELIVERY_METHODS } from '../shared/referral-delivery.ts';
 import { int32, int32Text, z } from '../shared/zod-ja.ts';
 
 /** つなぎ — the 共通様式 (福生市): 相談内容, 主訴, つなぐ理由, 情報共有の同意確認. */
@@ -39,3 +41,49 @@ export const referralListQuery = z
 export const returnSchema = z.object({ reason: z.string().trim().min(1).max(2000).describe('差戻しの理由') }).strict();
 export const completeSchema = z.object({ note: z.string().trim().max(2000).nullable().optional().describe('対応の結果') }).strict();
 export const transitionSchema = z.object({ version: int32({ min: 1 }).optional().describe('版') }).strict();
+
+/** A date and time as staff type it (2025-04-01T14:00, 令和7年4月1日 14:00), not in the future. */
+const pastDateTime = z
+  .string()
+  .trim()
+  .max(60)
+  .transform((v, ctx) => {
+    const parsed = parseDateTimeInput(v);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: '日時を 2025-04-01T14:00 や 令和7年4月1日 14:00 の形で入力してください' });
+      return z.NEVER;
+    }
+    if (Date.parse(parsed) > Date.now() + 5 * 60_000) {
+      ctx.addIssue({ code: 'custom', message: '未来の日時は記録できません' });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** 経過の記録: progress on an accepted or 対応中 referral, by the receiving agency (resets the stall alert). */
+export const progressSchema = z
+  .object({
+    note: z.string().trim().min(1).max(2000).describe('経過'),
+    version: int32({ min: 1 }).optional().describe('版'),
+  })
+  .strict();
+
+/** 送付の記録 (sender, offline referral): the sheet was faxed, posted or handed over. */
+export const deliverySchema = z
+  .object({
+    method: z.enum(DELIVERY_METHODS).describe('送付の方法'),
+    deliveredAt: pastDateTime.optional().describe('送付日時'),
+    note: z.string().trim().max(500).nullable().optional().describe('送付先（部署・担当者）'),
+  })
+  .strict();
+
+/** 回答の記録 (sender, offline referral): who answered, when, by what means, with what outcome. */
+export const answerSchema = z
+  .object({
+    answeredBy: z.string().trim().min(1).max(200).describe('回答者（部署・氏名）'),
+    answeredAt: pastDateTime.describe('回答日時'),
+    method: z.enum(ANSWER_METHODS).describe('回答の方法'),
+    result: z.enum(ANSWER_RESULTS).describe('結果'),
+    outcome: z.string().trim().min(1).max(2000).describe('回答の内容'),
+  })
+  .strict();

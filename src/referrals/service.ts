@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { visibleCasePredicate } from '../access/case-access.ts';
 import { consentCovers, promoterDepartmentReferralPredicate, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
@@ -7,10 +7,14 @@ import { notify } from '../notifications/service.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { addBusinessDays } from '../shared/business-days.ts';
+import { formatDate } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
+import { ANSWER_RESULT_LABELS, REFERRAL_EVENT_LABELS } from '../shared/referral-delivery.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.ts';
 import type { ReferralInput } from './schema.ts';
+import type { z } from '../shared/zod-ja.ts';
+import type { answerSchema, deliverySchema } from './schema.ts';
 
 export interface ReferralEventView {
   status: string;
@@ -37,7 +41,18 @@ export interface ReferralView {
   statusLabel: string;
   sentAt: string;
   dueAt: string;
+  /** Overdue: not accepted in time (unanswered), no progress in time (stalled), or the sheet not sent in time (undelivered). */
   overdue: boolean;
+  overdueKind: 'unanswered' | 'stalled' | 'undelivered' | null;
+  /** Accepted / 対応中: the moment it is overdue without progress (a status change or a progress note). */
+  progressDueAt: string | null;
+  lastProgressAt: string | null;
+  /** 'offline': the agency has no accounts in kasane; the sender sends the printed sheet and records the answer. */
+  delivery: 'online' | 'offline';
+  delivered: { at: string; method: string } | null;
+  answer: { at: string; by: string; method: string; result: string; resultLabel: string; outcome: string } | null;
+  /** Offline, sheet sent, answer not yet recorded: the sender's task, never overdue. */
+  awaitingAnswer: boolean;
   returnReason: string | null;
   completionNote: string | null;
   version: number;
@@ -92,13 +107,48 @@ function baseQuery(scope: Scope) {
       'r.return_reason',
       'r.completion_note',
       'r.version',
+      'r.delivery',
+      'r.delivered_at',
+      'r.delivery_method',
+      'r.progress_at',
+      'r.progress_due_at',
+      'r.answered_at',
+      'r.answered_by',
+      'r.answer_method',
+      'r.answer_result',
+      'r.answer_outcome',
     ])
     .where('r.municipality_id', '=', scope.municipalityId);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
+/** Why a referral is overdue now, if it is (the SQL twin is `overdueSql`). */
+function overdueKindOf(
+  r: Pick<Row, 'status' | 'due_at' | 'delivered_at' | 'delivery' | 'progress_due_at'>,
+  now = Date.now(),
+): ReferralView['overdueKind'] {
+  if (r.status === 'sent' && !r.delivered_at && new Date(r.due_at).getTime() < now) return r.delivery === 'offline' ? 'undelivered' : 'unanswered';
+  if ((r.status === 'accepted' || r.status === 'in_progress') && r.progress_due_at && new Date(r.progress_due_at).getTime() < now) return 'stalled';
+  return null;
+}
+
+/**
+ * SQL: the referral (alias `r`) is overdue — still 送付 past its due time and
+ * not sent on paper (an offline referral whose sheet went out waits for the
+ * answer the sender records, and is never overdue), or accepted / 対応中
+ * with no progress by its progress due time.
+ */
+export function overdueSql(alias = 'r') {
+  const r = sql.raw(alias);
+  return sql<boolean>`((${r}.status = 'sent' and ${r}.delivered_at is null and ${r}.due_at < now())
+    or (${r}.status in ('accepted', 'in_progress') and ${r}.progress_due_at < now()))`;
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
 function toView(r: Row, events: ReferralEventView[] = []): ReferralView {
+  const overdueKind = overdueKindOf(r);
   return {
     id: r.id,
     consultationId: r.consultation_id,
@@ -117,7 +167,23 @@ function toView(r: Row, events: ReferralEventView[] = []): ReferralView {
     statusLabel: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
     sentAt: new Date(r.sent_at).toISOString(),
     dueAt: new Date(r.due_at).toISOString(),
-    overdue: r.status === 'sent' && new Date(r.due_at).getTime() < Date.now(),
+    overdue: overdueKind !== null,
+    overdueKind,
+    progressDueAt: r.status === 'accepted' || r.status === 'in_progress' ? iso(r.progress_due_at) : null,
+    lastProgressAt: iso(r.progress_at),
+    delivery: r.delivery === 'offline' ? 'offline' : 'online',
+    delivered: r.delivered_at ? { at: iso(r.delivered_at)!, method: r.delivery_method ?? '' } : null,
+    answer: r.answered_at
+      ? {
+          at: iso(r.answered_at)!,
+          by: r.answered_by ?? '',
+          method: r.answer_method ?? '',
+          result: r.answer_result ?? '',
+          resultLabel: ANSWER_RESULT_LABELS[r.answer_result as 'accepted'] ?? '',
+          outcome: r.answer_outcome ?? '',
+        }
+      : null,
+    awaitingAnswer: r.delivery === 'offline' && r.status === 'sent' && !!r.delivered_at,
     returnReason: r.return_reason,
     completionNote: r.completion_note,
     version: r.version,
@@ -126,7 +192,7 @@ function toView(r: Row, events: ReferralEventView[] = []): ReferralView {
   };
 }
 
-async function addEvent(scope: Scope, referralId: string, status: string, note: string | null) {
+async function addEvent(scope: Scope, referralId: string, status: string, note: string | null): Promise<number> {
   const ctx = requireUser(scope);
   const last = await scope.trx
     .selectFrom('referral_events')
@@ -134,18 +200,20 @@ async function addEvent(scope: Scope, referralId: string, status: string, note: 
     .where('municipality_id', '=', scope.municipalityId)
     .where('referral_id', '=', referralId)
     .executeTakeFirst();
+  const seq = Number(last?.s ?? 0) + 1;
   await scope.trx
     .insertInto('referral_events')
     .values({
       municipality_id: scope.municipalityId,
       referral_id: referralId,
-      seq: Number(last?.s ?? 0) + 1,
+      seq,
       status,
       by_user_id: ctx.userId,
       by_agency_id: ctx.agencyId,
       note,
     })
     .execute();
+  return seq;
 }
 
 async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
@@ -172,7 +240,7 @@ async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
     row,
     events.map((e) => ({
       status: e.status,
-      statusLabel: REFERRAL_STATUS_LABELS[e.status] ?? e.status,
+      statusLabel: REFERRAL_EVENT_LABELS[e.status] ?? e.status,
       at: new Date(e.at).toISOString(),
       byUserName: e.user_name,
       byAgencyName: e.agency_name,
@@ -180,6 +248,35 @@ async function loadReferral(scope: Scope, id: string): Promise<ReferralView> {
     })),
   );
   return { ...view, case: linked ? { id: linked.id, caseNo: linked.case_no } : null };
+}
+
+/** Roles whose accounts can act on a referral (管理者 and 監査担当 never see its content). */
+const REFERRAL_ROLES = ['intake_clerk', 'promoter', 'coordinator', 'secretariat', 'agency_staff'];
+
+/**
+ * "The agency has no accounts in kasane" is decided by the data, at the
+ * moment of sending: no active user of the agency in a role that can act on
+ * a referral. Such a referral stays `offline` (an account created later
+ * does not recall the sheet already on its way) unless the agency, having
+ * got an account, acts on it in kasane.
+ */
+export async function agencyHasAccounts(scope: Pick<Scope, 'trx' | 'municipalityId'>, agencyId: string): Promise<boolean> {
+  const row = await scope.trx
+    .selectFrom('users')
+    .select('id')
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('agency_id', '=', agencyId)
+    .where('active', '=', true)
+    .where('role', 'in', REFERRAL_ROLES)
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
+async function municipalitySettings(scope: Pick<Scope, 'trx' | 'municipalityId'>) {
+  return readSettings(
+    (await scope.trx.selectFrom('municipalities').select('settings').where('id', '=', scope.municipalityId).executeTakeFirstOrThrow()).settings,
+  );
 }
 
 export async function createReferral(scope: Scope, input: ReferralInput): Promise<ReferralView> {
@@ -231,9 +328,8 @@ export async function createReferral(scope: Scope, input: ReferralInput): Promis
       );
     }
   }
-  const settings = readSettings(
-    (await scope.trx.selectFrom('municipalities').select('settings').where('id', '=', scope.municipalityId).executeTakeFirstOrThrow()).settings,
-  );
+  const settings = await municipalitySettings(scope);
+  const delivery = (await agencyHasAccounts(scope, toAgencyId)) ? 'online' : 'offline';
   const id = newId();
   const now = new Date();
   await scope.trx
@@ -263,10 +359,12 @@ export async function createReferral(scope: Scope, input: ReferralInput): Promis
       completed_at: null,
       completed_by_user_id: null,
       completion_note: null,
+      delivery,
     })
     .execute();
   await addEvent(scope, id, 'sent', null);
-  await notify(scope, {
+  // An agency without accounts reads no お知らせ; the sender prints or faxes the sheet instead.
+  if (delivery === 'online') await notify(scope, {
     recipientAgencyId: toAgencyId,
     kind: 'referral_received',
     dedupeKey: `referral:${id}`,
@@ -274,7 +372,7 @@ export async function createReferral(scope: Scope, input: ReferralInput): Promis
     body: input.chiefComplaint.slice(0, 100),
     link: `/referrals/${id}`,
   });
-  scope.audit('referral.create', { targetType: 'referral', targetId: id, subjectPersonId: personId, details: { toAgencyId } });
+  scope.audit('referral.create', { targetType: 'referral', targetId: id, subjectPersonId: personId, details: { toAgencyId, delivery } });
   return loadReferral(scope, id);
 }
 
@@ -356,7 +454,7 @@ export async function referralCounts(scope: Scope): Promise<{ inbox: Record<stri
         sql<string>`${which}::text`.as('box'),
         'r.status',
         sql<number>`count(*)`.as('n'),
-        sql<number>`count(*) filter (where r.status = 'sent' and r.due_at < now())`.as('overdue'),
+        sql<number>`count(*) filter (where ${overdueSql('r')})`.as('overdue'),
       ])
       .where('r.municipality_id', '=', scope.municipalityId)
       .where('r.status', 'in', OPEN_REFERRAL_STATUSES);
@@ -423,6 +521,15 @@ export async function transitionReferral(
   }
   const now = new Date();
   const set: Record<string, unknown> = { status: rule.to, version: row.version + 1 };
+  // A status change is progress: accepted and 対応中 referrals are due for the next one; a closed one is due for none.
+  if (rule.to === 'accepted' || rule.to === 'in_progress') {
+    const settings = await municipalitySettings(scope);
+    Object.assign(set, { progress_at: now, progress_due_at: addBusinessDays(now, settings.referralStallBusinessDays, settings.holidays) });
+  } else {
+    Object.assign(set, { progress_due_at: null });
+  }
+  // The agency acted in kasane: whatever was decided at sending, it is online now.
+  if (row.delivery === 'offline') Object.assign(set, { delivery: 'online' });
   if (action === 'accept') Object.assign(set, { accepted_at: now, accepted_by_user_id: ctx.userId });
   if (action === 'return') Object.assign(set, { returned_at: now, returned_by_user_id: ctx.userId, return_reason: options.note });
   if (action === 'start') Object.assign(set, { started_at: now, started_by_user_id: ctx.userId });
@@ -441,38 +548,234 @@ export async function transitionReferral(
   return loadReferral(scope, id);
 }
 
+/** The referral row for a write by the agency that `side` names, locked; 404 to anyone else (audited). */
+async function lockForWrite(scope: Scope, id: string, action: string, side: 'to' | 'from') {
+  const ctx = requireUser(scope);
+  const row = await scope.trx
+    .selectFrom('referrals')
+    .selectAll()
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || (row.to_agency_id !== ctx.agencyId && row.from_agency_id !== ctx.agencyId)) {
+    scope.audit(action, { targetType: 'referral', targetId: id, reason: 'no access' }, 'denied');
+    throw notFound('つなぎ');
+  }
+  if (side === 'to' && row.to_agency_id !== ctx.agencyId) {
+    scope.deny('only the receiving agency records progress', '経過を記録できるのは、つなぎ先の機関だけです。');
+  }
+  if (side === 'from' && row.from_agency_id !== ctx.agencyId) {
+    scope.deny('only the sending agency records an offline delivery or answer', '紙・FAXでの送付と回答を記録できるのは、つないだ機関だけです。');
+  }
+  return row;
+}
+
+async function refused(scope: Scope, id: string, message: string): Promise<never> {
+  throw new AppError(409, 'invalid_transition', message, {}, { current: await loadReferral(scope, id) });
+}
+
 /**
- * Alert job: referrals not accepted by their due time raise one alert each
- * to the receiving agency, the sender, and the 推進員 and 事務局.
+ * 経過の記録: the receiving agency notes progress on an accepted or 対応中
+ * referral. Progress resets the stall alert: the referral is due for the
+ * next progress N business days from now.
  */
+export async function addProgressNote(scope: Scope, id: string, input: { note: string; version?: number | undefined }): Promise<ReferralView> {
+  const row = await lockForWrite(scope, id, 'referral.progress', 'to');
+  if (input.version !== undefined && input.version !== row.version) {
+    throw conflict('ほかの方がこのつなぎを先に更新しました。最新の状態を確認してください。', { current: await loadReferral(scope, id) });
+  }
+  if (row.status !== 'accepted' && row.status !== 'in_progress') {
+    await refused(scope, id, `「${REFERRAL_STATUS_LABELS[row.status]}」のつなぎには経過を記録できません（受理・対応中のつなぎに記録します）。`);
+  }
+  const settings = await municipalitySettings(scope);
+  const now = new Date();
+  await scope.trx
+    .updateTable('referrals')
+    .set({
+      version: row.version + 1,
+      progress_at: now,
+      progress_due_at: addBusinessDays(now, settings.referralStallBusinessDays, settings.holidays),
+      ...(row.delivery === 'offline' ? { delivery: 'online' } : {}),
+    })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', id)
+    .execute();
+  const seq = await addEvent(scope, id, 'progress', input.note);
+  await notify(scope, {
+    recipientAgencyId: row.from_agency_id,
+    kind: 'referral_progress',
+    dedupeKey: `referral:${id}:progress:${seq}`,
+    title: '送ったつなぎに経過が記録されました',
+    body: input.note.slice(0, 100),
+    link: `/referrals/${id}`,
+  });
+  scope.audit('referral.progress', { targetType: 'referral', targetId: id, subjectPersonId: row.person_id });
+  return loadReferral(scope, id);
+}
+
+/**
+ * 送付の記録: the sender of an offline referral (the agency has no accounts)
+ * records that the printed sheet went out by FAX, post or by hand. From then
+ * on the referral waits for the answer the sender records: no overdue rule,
+ * no alert, a task to record the answer instead.
+ */
+export async function recordDelivery(scope: Scope, id: string, input: z.infer<typeof deliverySchema>): Promise<ReferralView> {
+  const ctx = requireUser(scope);
+  const row = await lockForWrite(scope, id, 'referral.deliver', 'from');
+  if (row.delivery !== 'offline') await refused(scope, id, 'このつなぎはつなぎ先が kasane で受け取ります。紙・FAXでの送付の記録は要りません。');
+  if (row.status !== 'sent') await refused(scope, id, `「${REFERRAL_STATUS_LABELS[row.status]}」のつなぎの送付は記録できません。`);
+  if (row.delivered_at) await refused(scope, id, 'このつなぎの送付はすでに記録されています。');
+  const at = input.deliveredAt ? new Date(input.deliveredAt) : new Date();
+  if (at.getTime() < new Date(row.sent_at).getTime() - 60_000) {
+    throw invalid({ deliveredAt: '送付日時：つなぎを作成した日時より前にはできません' });
+  }
+  await scope.trx
+    .updateTable('referrals')
+    .set({ version: row.version + 1, delivered_at: at, delivered_by_user_id: ctx.userId, delivery_method: input.method })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', id)
+    .execute();
+  await addEvent(scope, id, 'delivered', [input.method, input.note].filter(Boolean).join('：'));
+  scope.audit('referral.deliver', { targetType: 'referral', targetId: id, subjectPersonId: row.person_id, details: { method: input.method } });
+  return loadReferral(scope, id);
+}
+
+/**
+ * 回答の記録: the sender records the offline agency's answer — who
+ * answered, when, by what means (電話 / FAX / 郵送 / 面談) and the outcome.
+ * That closes the loop: 引き受けてもらえた → 完了, 引き受けてもらえなかった →
+ * 差戻し with the outcome as the reason.
+ */
+export async function recordAnswer(scope: Scope, id: string, input: z.infer<typeof answerSchema>): Promise<ReferralView> {
+  const ctx = requireUser(scope);
+  const row = await lockForWrite(scope, id, 'referral.answer', 'from');
+  if (row.delivery !== 'offline') await refused(scope, id, 'このつなぎはつなぎ先が kasane で回答します。回答の記録は要りません。');
+  if (row.status !== 'sent') await refused(scope, id, `「${REFERRAL_STATUS_LABELS[row.status]}」のつなぎには回答を記録できません。`);
+  if (!row.delivered_at) await refused(scope, id, '先に、紙・FAXで送付したことを記録してください。');
+  const at = new Date(input.answeredAt);
+  if (at.getTime() < new Date(row.delivered_at!).getTime() - 60_000) {
+    throw invalid({ answeredAt: '回答日時：送付した日時より前にはできません' });
+  }
+  const now = new Date();
+  const accepted = input.result === 'accepted';
+  await scope.trx
+    .updateTable('referrals')
+    .set({
+      version: row.version + 1,
+      status: accepted ? 'completed' : 'returned',
+      answered_at: at,
+      answered_by: input.answeredBy,
+      answer_method: input.method,
+      answer_result: input.result,
+      answer_outcome: input.outcome,
+      answer_recorded_by_user_id: ctx.userId,
+      ...(accepted
+        ? { completed_at: now, completed_by_user_id: ctx.userId, completion_note: input.outcome }
+        : { returned_at: now, returned_by_user_id: ctx.userId, return_reason: input.outcome }),
+    })
+    .where('municipality_id', '=', scope.municipalityId)
+    .where('id', '=', id)
+    .execute();
+  await addEvent(scope, id, 'answered', `${input.answeredBy}（${input.method}）：${ANSWER_RESULT_LABELS[input.result]}。${input.outcome}`);
+  await addEvent(scope, id, accepted ? 'completed' : 'returned', input.outcome);
+  scope.audit('referral.answer', { targetType: 'referral', targetId: id, subjectPersonId: row.person_id, details: { method: input.method, result: input.result } });
+  return loadReferral(scope, id);
+}
+
+/**
+ * Alert job (the closed loop): one alert per referral and deadline, to the
+ * receiving agency (when it has accounts), the sender, and the 推進員 and
+ * 事務局 —
+ *  - not accepted (or, offline, the sheet not sent) by its due time;
+ *  - accepted or 対応中 with no progress by its progress due time; progress
+ *    moves that time, so a referral that stalls again alerts again.
+ * An offline referral whose sheet went out raises none: it waits for the
+ * answer the sender records (a task in わたしの仕事).
+ */
+/**
+ * Accepted / 対応中 referrals written without a progress deadline (the demo
+ * generator's COPY, a script, rows older than the rule) get one, counted
+ * from their last progress — the later of acceptance, start and the last
+ * event. Run by the alert job before it looks for stalled referrals, so no
+ * writer can leave a referral that never stalls. Returns the rows filled.
+ */
+export async function fillProgressDeadlines(scope: Pick<Scope, 'trx' | 'municipalityId'>): Promise<number> {
+  const rows = await sql<{ id: string; at: Date }>`
+    select r.id,
+           greatest(r.accepted_at, r.started_at, r.sent_at,
+                    (select max(e.at) from referral_events e where e.municipality_id = r.municipality_id and e.referral_id = r.id)) as at
+    from referrals r
+    where r.municipality_id = ${scope.municipalityId}::uuid and r.status in ('accepted', 'in_progress') and r.progress_due_at is null
+    limit 5000`.execute(scope.trx);
+  if (!rows.rows.length) return 0;
+  const settings = await municipalitySettings(scope);
+  const values = rows.rows.map(
+    (r) =>
+      sql`(${r.id}::uuid, ${new Date(r.at)}::timestamptz, ${addBusinessDays(new Date(r.at), settings.referralStallBusinessDays, settings.holidays)}::timestamptz)`,
+  );
+  await sql`
+    update referrals r set progress_at = coalesce(r.progress_at, v.at), progress_due_at = v.due
+    from (values ${sql.join(values)}) as v(id, at, due)
+    where r.municipality_id = ${scope.municipalityId}::uuid and r.id = v.id and r.progress_due_at is null`.execute(scope.trx);
+  return rows.rows.length;
+}
+
 export async function raiseOverdueReferralAlerts(scope: Pick<Scope, 'trx' | 'municipalityId'>, now = new Date()): Promise<number> {
-  const overdue = await scope.trx
-    .selectFrom('referrals as r')
-    .innerJoin('agencies as ta', (j) => j.onRef('ta.id', '=', 'r.to_agency_id').onRef('ta.municipality_id', '=', 'r.municipality_id'))
-    .innerJoin('agencies as fa', (j) => j.onRef('fa.id', '=', 'r.from_agency_id').onRef('fa.municipality_id', '=', 'r.municipality_id'))
-    .select(['r.id', 'r.to_agency_id', 'r.from_agency_id', 'ta.name as to_name', 'fa.name as from_name', 'r.sent_at'])
-    .where('r.municipality_id', '=', scope.municipalityId)
+  await fillProgressDeadlines(scope);
+  const unalerted = (key: RawBuilder<string>) => sql<boolean>`not exists (
+    select 1 from notifications n where n.municipality_id = r.municipality_id and n.dedupe_key = ${key})`;
+  const stallKey = sql<string>`'stalled:' || r.id::text || ':' || floor(extract(epoch from r.progress_due_at) * 1000)::bigint::text`;
+  const base = () =>
+    scope.trx
+      .selectFrom('referrals as r')
+      .innerJoin('agencies as ta', (j) => j.onRef('ta.id', '=', 'r.to_agency_id').onRef('ta.municipality_id', '=', 'r.municipality_id'))
+      .innerJoin('agencies as fa', (j) => j.onRef('fa.id', '=', 'r.from_agency_id').onRef('fa.municipality_id', '=', 'r.municipality_id'))
+      .select(['r.id', 'r.to_agency_id', 'r.from_agency_id', 'ta.name as to_name', 'fa.name as from_name', 'r.sent_at', 'r.delivery', 'r.progress_at', 'r.progress_due_at'])
+      .where('r.municipality_id', '=', scope.municipalityId);
+  const unanswered = await base()
     .where('r.status', '=', 'sent')
     .where('r.due_at', '<', now)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('notifications as n')
-            .select('n.id')
-            .whereRef('n.municipality_id', '=', 'r.municipality_id')
-            .where('n.dedupe_key', '=', sql<string>`'overdue:' || r.id::text`),
-        ),
-      ),
-    )
+    .where('r.delivered_at', 'is', null)
+    .where(unalerted(sql<string>`'overdue:' || r.id::text`))
     .execute();
-  for (const r of overdue) {
-    const title = `つなぎが期限までに受理されていません（${r.from_name} → ${r.to_name}）`;
-    const body = `送付日時：${new Date(r.sent_at).toISOString().slice(0, 10)}。受理または差戻しの対応を確認してください。`;
-    const base = { kind: 'referral_overdue', dedupeKey: `overdue:${r.id}`, title, body, link: `/referrals/${r.id}` };
-    await notify(scope, { ...base, recipientAgencyId: r.to_agency_id });
-    await notify(scope, { ...base, recipientAgencyId: r.from_agency_id });
-    await notify(scope, { ...base, recipientRole: 'promoter' });
-    await notify(scope, { ...base, recipientRole: 'secretariat' });
+  const stalled = await base()
+    .where('r.status', 'in', ['accepted', 'in_progress'])
+    .where('r.progress_due_at', '<', now)
+    .where(unalerted(stallKey))
+    .execute();
+  const settings = stalled.length ? await municipalitySettings(scope) : null;
+  const send = async (r: (typeof unanswered)[number], alert: { dedupeKey: string; title: string; body: string }) => {
+    const n = { kind: 'referral_overdue', link: `/referrals/${r.id}`, ...alert };
+    if (r.delivery === 'online') await notify(scope, { ...n, recipientAgencyId: r.to_agency_id });
+    await notify(scope, { ...n, recipientAgencyId: r.from_agency_id });
+    await notify(scope, { ...n, recipientRole: 'promoter' });
+    await notify(scope, { ...n, recipientRole: 'secretariat' });
+  };
+  for (const r of unanswered) {
+    const sent = `送付日時：${formatDate(new Date(r.sent_at))}。`;
+    await send(
+      r,
+      r.delivery === 'offline'
+        ? {
+            dedupeKey: `overdue:${r.id}`,
+            title: `紙・FAXで送るつなぎの送付が記録されていません（${r.from_name} → ${r.to_name}）`,
+            body: `${sent}${r.to_name}は kasane を使っていません。共通様式を印刷してFAX・郵送・持参で送り、送付を記録してください。`,
+          }
+        : {
+            dedupeKey: `overdue:${r.id}`,
+            title: `つなぎが期限までに受理されていません（${r.from_name} → ${r.to_name}）`,
+            body: `${sent}受理または差戻しの対応を確認してください。`,
+          },
+    );
   }
-  return overdue.length;
+  for (const r of stalled) {
+    const last = r.progress_at ? formatDate(new Date(r.progress_at)) : formatDate(new Date(r.sent_at));
+    await send(r, {
+      dedupeKey: `stalled:${r.id}:${Math.floor(new Date(r.progress_due_at!).getTime())}`,
+      title: `つなぎの対応が止まっています（${r.from_name} → ${r.to_name}）`,
+      body: `最後の経過：${last}。${settings!.referralStallBusinessDays}営業日、経過の記録も状態の更新もありません。経過を記録するか、完了にしてください。`,
+    });
+  }
+  return unanswered.length + stalled.length;
 }

@@ -61,6 +61,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'referral.return': 'つなぎの差戻し',
   'referral.start': 'つなぎの対応開始',
   'referral.complete': 'つなぎの完了',
+  'referral.progress': 'つなぎの経過の記録',
+  'referral.deliver': 'つなぎの紙・FAXでの送付の記録',
+  'referral.answer': 'つなぎ先の回答の記録（紙・FAX）',
   'routing_rule.create': '振り分けルールの追加',
   'routing_rule.update': '振り分けルールの編集',
   // 多機関協働
@@ -152,6 +155,8 @@ const FIXED_REASONS: Record<string, string> = {
   'urgent consultation: protection of life or body': '緊急の相談（生命・身体の保護のため）',
   'confidentiality not acknowledged (支援会議)': '守秘義務の確認前（支援会議）',
   'only the receiving agency changes the status': 'つなぎの状態を変えられるのはつなぎ先の機関だけ',
+  'only the receiving agency records progress': 'つなぎの経過を記録できるのはつなぎ先の機関だけ',
+  'only the sending agency records an offline delivery or answer': '紙・FAXでの送付と回答を記録できるのはつないだ機関だけ',
   'system context': '管理者コマンド（個人情報は扱えない）',
   'system context has no agency': '管理者コマンド（機関に属さない）',
   'not on the case team or outside consent': '事例のチーム外、または本人の同意の範囲外',

@@ -241,20 +241,50 @@ function followUp(p: Params, set: string, all: boolean) {
     where ${followUpDue(p)}`;
 }
 
-/** Referrals to the agency still 送付 (due soon or overdue), and overdue ones it sent; only overdue ones when `overdueOnly`. */
+/**
+ * Referrals: to the agency, still 送付 (due soon or overdue) or accepted / 対応中
+ * with no progress by their progress due time (stalled); sent by it, overdue
+ * or stalled at the other end; and its offline referrals (the agency sent to
+ * has no accounts): the sheet to send (overdue past the due time) and, once
+ * sent, the answer to record (never overdue). Only overdue ones when
+ * `overdueOnly`. The role column says which.
+ */
 function referrals(p: Params, overdueOnly: boolean) {
   return sql`
     select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.due_at, null::int, left(r.chief_complaint, 80), r.from_agency_id, 'to'::text,
            r.due_at, r.due_at < now(), null::text, null::uuid
     from referrals r
-    where r.municipality_id = ${p.m}::uuid and r.to_agency_id = ${p.agencyId}::uuid and r.status = 'sent'
+    where r.municipality_id = ${p.m}::uuid and r.to_agency_id = ${p.agencyId}::uuid and r.status = 'sent' and r.delivered_at is null
       ${overdueOnly ? sql`and r.due_at < now()` : sql``}
     union all
-    select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.due_at, null::int, left(r.chief_complaint, 80), r.to_agency_id, 'from'::text,
-           r.due_at, true, null::text, null::uuid
+    select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.progress_due_at, null::int, left(r.chief_complaint, 80), r.from_agency_id, 'to_stalled'::text,
+           r.progress_due_at, true, null::text, null::uuid
     from referrals r
-    where r.municipality_id = ${p.m}::uuid and r.from_agency_id = ${p.agencyId}::uuid and r.status = 'sent'
-      and r.due_at < now() and r.to_agency_id <> ${p.agencyId}::uuid`;
+    where r.municipality_id = ${p.m}::uuid and r.to_agency_id = ${p.agencyId}::uuid and r.status in ('accepted', 'in_progress')
+      and r.progress_due_at < now()
+    union all
+    select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.due_at, null::int, left(r.chief_complaint, 80), r.to_agency_id,
+           case when r.delivery = 'offline' then 'from_deliver' else 'from' end,
+           r.due_at, r.due_at < now(), null::text, null::uuid
+    from referrals r
+    where r.municipality_id = ${p.m}::uuid and r.from_agency_id = ${p.agencyId}::uuid and r.status = 'sent' and r.delivered_at is null
+      and r.to_agency_id <> ${p.agencyId}::uuid
+      and ${overdueOnly ? sql`r.due_at < now()` : sql`(r.due_at < now() or r.delivery = 'offline')`}
+    union all
+    select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.progress_due_at, null::int, left(r.chief_complaint, 80), r.to_agency_id, 'from_stalled'::text,
+           r.progress_due_at, true, null::text, null::uuid
+    from referrals r
+    where r.municipality_id = ${p.m}::uuid and r.from_agency_id = ${p.agencyId}::uuid and r.status in ('accepted', 'in_progress')
+      and r.progress_due_at < now() and r.to_agency_id <> ${p.agencyId}::uuid
+    ${
+      overdueOnly
+        ? sql``
+        : sql`union all
+    select 'referral_unanswered'::text, null::uuid, r.id, r.id, null::date, r.delivered_at, null::int, left(r.chief_complaint, 80), r.to_agency_id, 'from_answer'::text,
+           r.delivered_at, false, null::text, null::uuid
+    from referrals r
+    where r.municipality_id = ${p.m}::uuid and r.from_agency_id = ${p.agencyId}::uuid and r.status = 'sent' and r.delivered_at is not null`
+    }`;
 }
 
 /**
@@ -488,22 +518,50 @@ function explain(r: TaskRow, today: string): { title: string; why: string; dueOn
     case 'referral_unanswered': {
       const due = jstDate(r.base_at!);
       const subject = r.note ? `「${r.note}」` : '';
-      if (r.role === 'from') {
-        return {
-          title: '送ったつなぎ（受理待ち）',
-          why: `${party}へのつなぎ${subject}が、期限（${formatDate(due)}）を過ぎても受理されていません`,
-          dueOn: due,
-          link: `/referrals/${r.referral_id}`,
-        };
+      const link = `/referrals/${r.referral_id}`;
+      switch (r.role) {
+        case 'from':
+          return {
+            title: '送ったつなぎ（受理待ち）',
+            why: `${party}へのつなぎ${subject}が、期限（${formatDate(due)}）を過ぎても受理されていません`,
+            dueOn: due,
+            link,
+          };
+        case 'from_deliver':
+          return {
+            title: 'つなぎの共通様式を紙・FAXで送る',
+            why: `${party}は kasane を使っていません。つなぎ${subject}の共通様式を印刷してFAX・郵送・持参で送り、送付を記録してください${r.overdue ? `（期限 ${formatDate(due)} を過ぎています）` : `（${formatDate(due)}まで）`}`,
+            dueOn: due,
+            link,
+          };
+        case 'from_answer':
+          return {
+            title: 'つなぎ先からの回答を記録する',
+            why: `${party}へ${formatDate(due)}に紙・FAXで送ったつなぎ${subject}の回答（回答者・日時・方法・結果）を記録してください`,
+            dueOn: null,
+            link,
+          };
+        case 'from_stalled':
+        case 'to_stalled':
+          return {
+            title: r.role === 'to_stalled' ? '受けたつなぎの経過の記録' : '送ったつなぎ（対応が止まっています）',
+            why:
+              r.role === 'to_stalled'
+                ? `${party}からのつなぎ${subject}に、期限（${formatDate(due)}）までに経過の記録も状態の更新もありません。経過を記録するか、完了にしてください`
+                : `${party}へのつなぎ${subject}が、受理のあと期限（${formatDate(due)}）まで経過の記録がありません`,
+            dueOn: due,
+            link,
+          };
+        default:
+          return {
+            title: '届いたつなぎの受理・差戻し',
+            why: r.overdue
+              ? `${party}からのつなぎ${subject}が、期限（${formatDate(due)}）を過ぎても送付のままです`
+              : `${party}からつなぎ${subject}が届いています。${formatDate(due)}までに受理か差戻しをしてください`,
+            dueOn: due,
+            link,
+          };
       }
-      return {
-        title: '届いたつなぎの受理・差戻し',
-        why: r.overdue
-          ? `${party}からのつなぎ${subject}が、期限（${formatDate(due)}）を過ぎても送付のままです`
-          : `${party}からつなぎ${subject}が届いています。${formatDate(due)}までに受理か差戻しをしてください`,
-        dueOn: due,
-        link: `/referrals/${r.referral_id}`,
-      };
     }
     case 'meeting_follow_up': {
       const due = r.due_on!;

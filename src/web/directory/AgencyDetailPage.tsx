@@ -87,7 +87,15 @@ export function AgencyDetailPage() {
               { label: '運営主体', value: agency.organization },
               { label: '運営形態', value: agency.operation },
               { label: '所管課', value: agency.department },
-              { label: '設置箇所数', value: agency.siteCount === null ? null : `${agency.siteCount}か所` },
+              {
+                label: '設置箇所数',
+                value:
+                  agency.programSiteCount !== null
+                    ? `事業全体で${agency.programSiteCount}か所（この拠点：${agency.siteCount ?? 1}か所）`
+                    : agency.siteCount === null
+                      ? null
+                      : `${agency.siteCount}か所`,
+              },
             ]}
           />
         </section>

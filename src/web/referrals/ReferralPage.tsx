@@ -6,12 +6,14 @@ import { DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../co
 import { api } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
+import { formatDate } from '../../shared/dates.ts';
 import type { CaseDetail, ReferralView } from '../lib/types.ts';
+import { OfflineSteps } from './OfflineSteps.tsx';
 import { dueLabel, ReferralStatus } from './status.tsx';
 
 const CRUMBS = [{ label: 'つなぎ', to: '/referrals' }];
 
-type Pending = 'return' | 'complete' | null;
+type Pending = 'return' | 'complete' | 'progress' | null;
 
 /** The receiving agency's steps: 受理 / 差戻し (reason required) / 対応開始 / 完了. */
 function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onChanged: (r: ReferralView, message: string) => void }) {
@@ -20,7 +22,7 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const run = async (action: 'accept' | 'return' | 'start' | 'complete', body: Record<string, unknown>, message: string) => {
+  const run = async (action: 'accept' | 'return' | 'start' | 'complete' | 'progress', body: Record<string, unknown>, message: string) => {
     setBusy(true);
     setErrors(null);
     try {
@@ -43,6 +45,12 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
         return;
       }
       void run('return', { reason: note.trim() }, 'つなぎを差し戻しました。送付元に通知しました。');
+    } else if (pending === 'progress') {
+      if (!note.trim()) {
+        setErrors(clientErrors({ note: '経過を入力してください' }));
+        return;
+      }
+      void run('progress', { note: note.trim(), version: referral.version }, '経過を記録しました。送付元に通知しました。');
     } else if (pending === 'complete') {
       void run('complete', { note: note.trim() || null }, 'つなぎを完了にしました。送付元に通知しました。');
     }
@@ -64,6 +72,9 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
               : status === 'accepted'
                 ? '受理しました。支援を始めたら「対応を開始する」、対応が終わったら「完了にする」を選んでください。'
                 : '対応中です。対応が終わったら、結果を添えて「完了にする」を選んでください。'}
+            {referral.progressDueAt && referral.overdueKind !== 'stalled' && (
+              <> 次の経過は{dueLabel(referral.progressDueAt)}に記録してください（記録がないと、送付元・推進員・事務局に警告が届きます）。</>
+            )}
           </p>
           <div className="button-row">
             {status === 'sent' && (
@@ -82,9 +93,14 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
               </button>
             )}
             {(status === 'accepted' || status === 'in_progress') && (
-              <button type="button" className={`button button--${status === 'in_progress' ? 'primary' : 'secondary'}`} disabled={busy} onClick={() => setPending('complete')}>
-                完了にする
-              </button>
+              <>
+                <button type="button" className="button button--secondary" disabled={busy} onClick={() => setPending('progress')}>
+                  経過を記録する
+                </button>
+                <button type="button" className={`button button--${status === 'in_progress' ? 'primary' : 'secondary'}`} disabled={busy} onClick={() => setPending('complete')}>
+                  完了にする
+                </button>
+              </>
             )}
           </div>
         </>
@@ -92,12 +108,14 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
         <form onSubmit={submitPending} noValidate className="form">
           <TextArea
             id="referral-note"
-            label={pending === 'return' ? '差戻しの理由' : '対応の結果'}
-            required={pending === 'return'}
+            label={pending === 'return' ? '差戻しの理由' : pending === 'progress' ? '経過' : '対応の結果'}
+            required={pending === 'return' || pending === 'progress'}
             hint={
               pending === 'return'
                 ? '送付元に伝わります。どの機関につなぐとよいかなど、次の行き先がわかるように書いてください。'
-                : '任意。送付元に伝わります（例：介護保険の申請を支援し、ケアマネジャーにつないだ）。'
+                : pending === 'progress'
+                  ? '送付元に伝わります（例：本人と面談し、家計の見直しを始めた。次回は来週）。'
+                  : '任意。送付元に伝わります（例：介護保険の申請を支援し、ケアマネジャーにつないだ）。'
             }
             rows={3}
             value={note}
@@ -106,7 +124,7 @@ function ReceiverActions({ referral, onChanged }: { referral: ReferralView; onCh
           />
           <div className="button-row">
             <button type="submit" className={`button button--${pending === 'return' ? 'danger' : 'primary'}`} disabled={busy}>
-              {pending === 'return' ? '差し戻す' : '完了にする'}
+              {pending === 'return' ? '差し戻す' : pending === 'progress' ? '経過を記録する' : '完了にする'}
             </button>
             <button
               type="button"
@@ -224,11 +242,26 @@ export function ReferralPage() {
           <p>{flash}</p>
         </Notice>
       )}
-      {r.overdue && (
+      {r.overdueKind === 'unanswered' && (
         <Notice tone="error" title="受理期限を過ぎています">
           <p>
             受理期限（{dueLabel(r.dueAt)}）を過ぎても受理・差戻しされていません。
             {receiving ? '内容を確認して、受理または差戻しをしてください。' : 'つなぎ先に連絡して状況を確認してください。'}
+          </p>
+        </Notice>
+      )}
+      {r.overdueKind === 'stalled' && r.progressDueAt && (
+        <Notice tone="error" title="対応が止まっています">
+          <p>
+            {r.lastProgressAt ? `最後の経過（${formatDate(new Date(r.lastProgressAt))}）から` : ''}期限（{dueLabel(r.progressDueAt)}）までに、経過の記録も状態の更新もありません。
+            {receiving ? '経過を記録するか、対応が終わっていれば完了にしてください。' : 'つなぎ先に連絡して状況を確認してください。'}
+          </p>
+        </Notice>
+      )}
+      {r.overdueKind === 'undelivered' && (
+        <Notice tone="error" title="紙・FAXでの送付が記録されていません">
+          <p>
+            {r.toAgency.name}は kasane を使っていないため、つなぎはまだ届いていません。つなぎシートを印刷して送り、送付を記録してください（期限：{dueLabel(r.dueAt)}）。
           </p>
         </Notice>
       )}
@@ -247,7 +280,16 @@ export function ReferralPage() {
         />
       )}
       <CaseAction referral={r} />
-      {!receiving && r.status === 'sent' && (
+      {!receiving && (
+        <OfflineSteps
+          referral={r}
+          onChanged={(next, message) => {
+            setData(next);
+            setFlash(message);
+          }}
+        />
+      )}
+      {!receiving && r.status === 'sent' && r.delivery === 'online' && (
         <Notice tone="info">
           <p>つなぎ先の受理を待っています。受理期限は{dueLabel(r.dueAt)}です。状態が変わると「お知らせ」で通知されます。</p>
         </Notice>
@@ -270,7 +312,34 @@ export function ReferralPage() {
               { label: 'つなぐ理由', value: <Multiline text={r.reason} /> },
               { label: '情報共有の同意確認', value: r.consentConfirmed ? '本人の同意を確認済み' : '確認なし（本人を特定しない）' },
               { label: '送付日時', value: <DateTime value={r.sentAt} /> },
-              { label: '受理期限', value: dueLabel(r.dueAt) },
+              { label: r.delivery === 'offline' ? '送付の期限' : '受理期限', value: dueLabel(r.dueAt) },
+              ...(r.progressDueAt ? [{ label: '次の経過の期限', value: dueLabel(r.progressDueAt) }] : []),
+              ...(r.delivery === 'offline'
+                ? [
+                    {
+                      label: '送付の方法',
+                      value: r.delivered ? (
+                        <>
+                          {r.delivered.method}（<DateTime value={r.delivered.at} />）
+                        </>
+                      ) : (
+                        '紙・FAXで送付（つなぎ先は kasane を使っていません）。送付は未記録'
+                      ),
+                    },
+                  ]
+                : []),
+              ...(r.answer
+                ? [
+                    {
+                      label: 'つなぎ先の回答',
+                      value: (
+                        <>
+                          {r.answer.resultLabel}｜{r.answer.by}｜{r.answer.method}｜<DateTime value={r.answer.at} />
+                        </>
+                      ),
+                    },
+                  ]
+                : []),
               ...(r.completionNote ? [{ label: '対応の結果', value: <Multiline text={r.completionNote} /> }] : []),
               ...(r.consultationId ? [{ label: '元の相談', value: <Link to={`/consultations/${r.consultationId}`}>相談の記録を開く</Link> }] : []),
             ]}

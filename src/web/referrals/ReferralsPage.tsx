@@ -64,8 +64,8 @@ export function ReferralsPage() {
           <p>
             <strong>期限超過 {overdue}件</strong>
             {box === 'inbox'
-              ? '：受理期限を過ぎても受理・差戻しされていないつなぎがあります。内容を確認して対応してください。'
-              : '：送ったつなぎのうち、受理期限を過ぎても受理されていないものがあります。つなぎ先に確認してください。'}
+              ? '：受理期限を過ぎても受理・差戻しされていないつなぎ、または経過の記録が止まっているつなぎがあります。内容を確認して対応してください。'
+              : '：送ったつなぎのうち、期限を過ぎても受理されていないもの、対応が止まっているもの、紙・FAXでの送付が記録されていないものがあります。'}
           </p>
           {status !== 'sent' && (
             <button type="button" className="button button--secondary button--small" onClick={() => apply({ status: 'sent' })}>
@@ -121,7 +121,7 @@ export function ReferralsPage() {
               <th scope="col">主訴</th>
               <th scope="col">{box === 'inbox' ? '送付元' : box === 'outbox' ? 'つなぎ先' : '送付元 → つなぎ先'}</th>
               <th scope="col">状態</th>
-              <th scope="col">受理期限</th>
+              <th scope="col">期限</th>
             </tr>
           </thead>
           <tbody>
@@ -154,8 +154,25 @@ export function ReferralsPage() {
                 </td>
                 <td>
                   <ReferralStatus status={r.status} overdue={r.overdue} />
+                  {r.delivery === 'offline' && <span className="table__sub">{r.awaitingAnswer ? '紙・FAX送付済み／回答待ち' : r.status === 'sent' ? '紙・FAXで送付' : '紙・FAX'}</span>}
                 </td>
-                <td className="table__due">{r.status === 'sent' ? dueLabel(r.dueAt) : <span className="muted">—</span>}</td>
+                <td className="table__due">
+                  {r.awaitingAnswer ? (
+                    <span className="muted">回答待ち</span>
+                  ) : r.status === 'sent' ? (
+                    <>
+                      {dueLabel(r.dueAt)}
+                      <span className="table__sub">受理の期限</span>
+                    </>
+                  ) : r.progressDueAt ? (
+                    <>
+                      {dueLabel(r.progressDueAt)}
+                      <span className="table__sub">次の経過の期限</span>
+                    </>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,6 @@
 import { formatDate } from '../../shared/dates.ts';
 import { REFERRAL_STATUS_LABELS } from '../../shared/issues.ts';
+import { REFERRAL_EVENT_LABELS } from '../../shared/referral-delivery.ts';
 import { Badge, type BadgeTone } from '../components/ui.tsx';
 
 export { REFERRAL_STATUS_LABELS };
@@ -17,7 +18,7 @@ export function statusTone(status: string): BadgeTone {
 export function ReferralStatus({ status, overdue = false }: { status: string; overdue?: boolean }) {
   return (
     <span className="badges">
-      <Badge tone={statusTone(status)}>{REFERRAL_STATUS_LABELS[status] ?? status}</Badge>
+      <Badge tone={statusTone(status)}>{REFERRAL_EVENT_LABELS[status] ?? status}</Badge>
       {overdue && <Badge tone="error">期限超過</Badge>}
     </span>
   );

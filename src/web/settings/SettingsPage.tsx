@@ -8,7 +8,7 @@ import { useSession } from '../lib/session.tsx';
 import type { MunicipalityOverview, Settings } from '../lib/types.ts';
 import { SettingsTabs } from './SettingsTabs.tsx';
 
-type NumberKey = 'sessionIdleMinutes' | 'auditRetentionYears' | 'referralAlertBusinessDays' | 'noContactAlertDays';
+type NumberKey = 'sessionIdleMinutes' | 'auditRetentionYears' | 'referralAlertBusinessDays' | 'noContactAlertDays' | 'referralStallBusinessDays';
 
 /** Number settings with their range (the server checks the same). */
 const NUMBERS: { key: NumberKey; label: string; unit: string; min: number; max: number; hint: string }[] = [
@@ -37,6 +37,14 @@ const NUMBERS: { key: NumberKey; label: string; unit: string; min: number; max: 
     hint: 'つなぎ（紹介）を送ってから、この営業日数が過ぎても受理されないと警告を出します（1〜30営業日）。',
   },
   {
+    key: 'referralStallBusinessDays',
+    label: '受理したつなぎの対応が止まったときの警告',
+    unit: '営業日',
+    min: 1,
+    max: 60,
+    hint: '受理・対応中のつなぎに、この営業日数のあいだ経過の記録も状態の更新もないと警告を出します（1〜60営業日）。',
+  },
+  {
     key: 'noContactAlertDays',
     label: '本人との接触がないときの警告',
     unit: '日',
@@ -54,6 +62,7 @@ function toForm(s: Settings): Form {
     auditRetentionYears: String(s.auditRetentionYears),
     referralAlertBusinessDays: String(s.referralAlertBusinessDays),
     noContactAlertDays: String(s.noContactAlertDays),
+    referralStallBusinessDays: String(s.referralStallBusinessDays),
     mfaRequired: s.mfaRequired,
     consentFormInformation: s.consentFormInformation,
     consentFormNotes: s.consentFormNotes,
