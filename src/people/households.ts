@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
-import { fullAccessPredicate, visibleConsultationPredicate } from '../access/person-access.ts';
+import { consultationPersonShownPredicate, fullAccessPredicate, fullConsultationPredicate } from '../access/person-access.ts';
 import { AppError, conflict, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { householdPatterns, memberAge, type PatternHint } from './patterns.ts';
@@ -83,7 +83,7 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
       sql<boolean>`${fullAccessPredicate(scope.ctx, 'p')}`.as('visible'),
       sql<string[]>`coalesce((select array_agg(distinct i) from consultations c, unnest(c.issues) i
                     where c.municipality_id = p.municipality_id and c.person_id = p.id
-                      and ${visibleConsultationPredicate(scope.ctx, 'c')}), '{}')`.as('issues'),
+                      and ${consultationPersonShownPredicate(scope.ctx, 'c')}), '{}')`.as('issues'),
     ])
     .where('m.municipality_id', '=', scope.municipalityId)
     .where('m.household_id', '=', id)
@@ -99,7 +99,7 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
     where c.municipality_id = ${scope.municipalityId} and c.household_id = ${id}
       and not exists (select 1 from household_members hm
                       where hm.municipality_id = c.municipality_id and hm.household_id = c.household_id and hm.person_id = c.person_id)
-      and ${visibleConsultationPredicate(scope.ctx, 'c')}`.execute(scope.trx);
+      and ${fullConsultationPredicate(scope.ctx, 'c')}`.execute(scope.trx);
   const extra = householdIssues.rows[0]?.issues ?? [];
   const facts = visible.map((m) => ({
     relationship: m.relationship,
