@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoData } from '../../src/demo/generator.ts';
 import { PERSON_SEARCH_MATCH_LIMIT } from '../../src/people/service.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { normalizeForSearch } from '../../src/shared/normalize.ts';
@@ -469,4 +470,26 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       expect(rows[0]!.n).toBe(1);
     });
   });
+});
+
+describe.each(DATABASE_KINDS)('demo generator: referrals as the API makes them (%s)', (kind) => {
+  const t = useTestApp(kind);
+
+  it('a referral about an identified consultation names its person, within the person’s consent', async () => {
+    const generated = await generateDemoData(t.db, { municipalityId: t.municipalityId, population: 400, years: 2, seed: 12, cases: 10 });
+    expect(generated.referrals).toBeGreaterThan(20);
+    const { rows } = await sql<{ unnamed: number; named: number; outside: number; unlinked: number }>`
+      select count(*) filter (where r.person_id is null and c.person_id is not null)::int as unnamed,
+             count(*) filter (where r.person_id is not null)::int as named,
+             count(*) filter (where r.person_id is not null and (r.person_id <> c.person_id or not r.consent_confirmed or not exists (
+               select 1 from consents k where k.municipality_id = r.municipality_id and k.person_id = r.person_id
+                 and k.purpose = 'agency_sharing' and k.decision = 'granted' and k.scope_kind = 'all')))::int as outside,
+             count(*) filter (where r.consultation_id is null)::int as unlinked
+      from referrals r left join consultations c on c.municipality_id = r.municipality_id and c.id = r.consultation_id
+      where r.municipality_id = ${t.municipalityId}`.execute(t.db);
+    expect(rows[0]).toMatchObject({ unnamed: 0, outside: 0 });
+    expect(rows[0]!.named).toBeGreaterThan(0);
+    // Without consent the clerk refers without identifying the person: no link to the consultation.
+    expect(rows[0]!.unlinked).toBeGreaterThan(0);
+  }, 120_000);
 });
