@@ -3,7 +3,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Badge, DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../components/ui.tsx';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
-import type { ConsultationView } from '../lib/types.ts';
+import type { ConsultationView, Suggestion } from '../lib/types.ts';
 import { statusTone } from '../referrals/status.tsx';
 import { OpenCaseFromConsultation } from '../cases/PersonCases.tsx';
 import { IssueList, UrgencyBadge } from './labels.tsx';
@@ -152,11 +152,15 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
             {...routing}
             ownAgencyId={user.agencyId}
             empty={<p>課題が記録されていないため、候補はありません。「機関を選んでつなぐ」から、つなぎ先を選べます。</p>}
-            action={(s) => (
-              <Link to={`${referHref}&to=${s.agency.id}`} className="button button--secondary button--small">
-                ここにつなぐ<span className="visually-hidden">（{s.agency.name}）</span>
-              </Link>
-            )}
+            {...(c.masked
+              ? {}
+              : {
+                  action: (s: Suggestion) => (
+                    <Link to={`${referHref}&to=${s.agency.id}`} className="button button--secondary button--small">
+                      ここにつなぐ<span className="visually-hidden">（{s.agency.name}）</span>
+                    </Link>
+                  ),
+                })}
           />
         </aside>
       </div>
