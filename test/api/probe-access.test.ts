@@ -369,6 +369,8 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       });
       expect(sent.statusCode, sent.body).toBe(201);
       ids.referral = json(sent).id;
+      // The 包括 receives a referral that does not name her, pointing at the same consultation.
+      ids.maskedReferral = await personlessReferralTo(w.window.agent, c.id, { agencyId: w.agencies.houkatsu }, { chief: '見守りの依頼', content: '地域での見守りを' });
       expect((await w.coordinator.agent.post(`/api/v1/referrals/${ids.referral}/accept`, { version: 1 })).statusCode).toBe(200);
       const opened = await w.coordinator.agent.post('/api/v1/cases', { origin: 'referral', referralId: ids.referral });
       expect(opened.statusCode, opened.body).toBe(201);
@@ -454,9 +456,13 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       const routing = await agent.post('/api/v1/routing-suggestions', { personId: ids.person, issues: ['介護'] });
       expect([200, 403, 404], routing.body).toContain(routing.statusCode);
       expectNoSecrets(routing, secrets, `${who} POST /routing-suggestions`);
-      // Pages that carry the person's data are refused outright.
+      // Pages that carry the person's data are refused outright; the 包括 sees the consultation masked to its referral.
       for (const path of [`/api/v1/persons/${ids.person}`, `/api/v1/consultations/${ids.consultation}`, `/api/v1/cases/${ids.case}`, `/api/v1/households/${ids.household}`]) {
-        expect(seen, who).toContain(`${who === 'admin' || who === 'auditor' ? 403 : 404} ${path}`);
+        const masked = who === 'houkatsu' && path.includes('/consultations/');
+        expect(seen, who).toContain(`${who === 'admin' || who === 'auditor' ? 403 : masked ? 200 : 404} ${path}`);
+      }
+      if (who === 'houkatsu') {
+        expect(json(await agent.get(`/api/v1/consultations/${ids.consultation}`))).toMatchObject({ masked: true, person: null, chiefComplaint: '見守りの依頼' });
       }
     });
 
