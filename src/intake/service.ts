@@ -96,11 +96,14 @@ function baseQuery(scope: Scope) {
       'c.version',
       sql<boolean>`${fullConsultationPredicate(ctx, 'c')}`.as('full_view'),
       sql<boolean>`(c.agency_id = ${agencyId}::uuid)`.as('own_agency'),
-      sql<boolean>`(p.id is not null and ${consentCovers('p', 'agency_sharing', agencyId)})`.as('by_consent'),
+      // Which basis, for the label only (and not computed for the agency's own consultations).
+      sql<boolean>`(case when c.agency_id = ${agencyId}::uuid or p.id is null then false
+        else ${consentCovers('p', 'agency_sharing', agencyId)} end)`.as('by_consent'),
     ])
     .select(
-      sql<boolean>`(p.id is not null and exists (select 1 from emergency_grants g
-        where g.municipality_id = p.municipality_id and g.person_id = p.id and g.user_id = ${userId}::uuid and g.expires_at > now()))`.as('by_emergency'),
+      sql<boolean>`(case when c.agency_id = ${agencyId}::uuid or p.id is null then false
+        else exists (select 1 from emergency_grants g
+          where g.municipality_id = p.municipality_id and g.person_id = p.id and g.user_id = ${userId}::uuid and g.expires_at > now()) end)`.as('by_emergency'),
     )
     .where('c.municipality_id', '=', scope.municipalityId);
 }
