@@ -135,6 +135,18 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       expect(byPerson.statusCode).toBe(200);
       expect(json(byPerson).items).toEqual([]);
       expect(byPerson.body).toBe(byNobody.body);
+      // Nor passed on as the origin of another referral (it would share more than the sender did).
+      const onward = await agent.post('/api/v1/referrals', {
+        consultationId,
+        toAgencyId: w.agencies.other,
+        chiefComplaint: '転送',
+        content: '転送',
+        reason: '転送',
+        consentConfirmed: false,
+      });
+      expect(onward.statusCode, onward.body).toBe(422);
+      expect(Object.keys(json(onward).error.fields)).toEqual(['consultationId']);
+      expectNoSecrets(onward, secrets(), 'POST /referrals');
       // Nor may a case be opened from it as if the person were known.
       if (r.label === 'コーディネーター') {
         const opened = await agent.post('/api/v1/cases', { origin: 'consultation', consultationId });
