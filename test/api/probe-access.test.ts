@@ -5,7 +5,7 @@ import { PERSON_SEARCH_MATCH_LIMIT } from '../../src/people/service.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { normalizeForSearch } from '../../src/shared/normalize.ts';
 import { DATABASE_KINDS, json, useTestApp, type Agent, type Response, type TestUser } from '../support/app.ts';
-import { caseWorld, type CaseWorld } from '../support/cases.ts';
+import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { bornYearsAgo, consult, recordConsent, registerPerson, todayJst } from '../support/people.ts';
 
 /**
@@ -281,6 +281,24 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
         expectNoSecrets(res, [...secrets(), '奥座'], `${who} ${path}`);
       }
     });
+  });
+
+  it('a case team member sees a household member on the case whose consent no longer covers it masked, never named', async () => {
+    const opened = await open8050Case(w, { name: '案件 息子', consentAgencies: [w.agencies.window, w.agencies.coord, w.agencies.houkatsu] });
+    const mother = (await registerPerson(w.window.agent, { name: '案件 母世', nameKana: 'アンケン ハハヨ', birthDate: '1941-02-03', gender: '女' })).id;
+    await recordConsent(w.window.agent, { personId: mother, scopeKind: 'all' });
+    const added = await w.coordinator.agent.post(`/api/v1/cases/${opened.case.id}/persons`, { personId: mother, relation: '世帯員' });
+    expect(added.statusCode, added.body).toBe(200);
+    const team = await w.coordinator.agent.post(`/api/v1/cases/${opened.case.id}/team`, { agencyId: w.agencies.houkatsu, role: 'cooperating' });
+    expect(team.statusCode, team.body).toBe(201);
+    expect((await w.houkatsu.agent.get(`/api/v1/cases/${opened.case.id}`)).body).toContain('案件 母世');
+    // Her consent becomes one that lists the window and the coordinators only.
+    await recordConsent(w.window.agent, { personId: mother, scopeKind: 'listed', agencyIds: [w.agencies.window, w.agencies.coord] });
+    const res = await w.houkatsu.agent.get(`/api/v1/cases/${opened.case.id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const masked = json(res).persons.find((p: { visible: boolean }) => !p.visible);
+    expect(masked).toMatchObject({ nameKana: null, birthDate: null, relation: '世帯員' });
+    expectNoSecrets(res, ['案件 母世', 'アンケン ハハヨ', '母世', '1941-02-03'], 'GET /cases/:id');
   });
 
   describe('person search by one or two characters', () => {
