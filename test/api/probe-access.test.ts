@@ -217,6 +217,7 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       await recordConsent(w.window.agent, { personId: mother, scopeKind: 'listed', agencyIds: [w.agencies.houkatsu] });
       const h = await w.window.agent.post('/api/v1/households', {
         name: '奥座さん世帯',
+        note: '隠男さんは長くひきこもっている',
         members: [
           { personId: mother, relationship: '本人', livingTogether: true },
           { personId: son, relationship: '子', livingTogether: true, situation: '隠男の状況メモ' },
@@ -239,7 +240,13 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       const v = json(res);
       expect(v.members.map((m: { personId: string }) => m.personId)).toEqual([mother]);
       expect(v.hiddenMembers).toBe(1);
+      // The note may speak of the son: withheld, and not to be overwritten unseen.
+      expect(v.note).toBeNull();
       expectNoSecrets(res, secrets(), 'GET /households/:id');
+      const edit = await w.houkatsu.agent.patch(`/api/v1/households/${householdId}`, { note: '上書き', version: v.version });
+      expect(edit.statusCode, edit.body).toBe(422);
+      expect(Object.keys(json(edit).error.fields)).toEqual(['note']);
+      expect(json(await w.window.agent.get(`/api/v1/households/${householdId}`)).note).toBe('隠男さんは長くひきこもっている');
       const timeline = await w.houkatsu.agent.get(`/api/v1/households/${householdId}/timeline`);
       expect(timeline.statusCode).toBe(200);
       const items = json(timeline).items as { personId: string | null; detail: string }[];
