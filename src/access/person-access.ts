@@ -129,19 +129,15 @@ export async function personAccess(
 }
 
 /**
- * SQL predicate: the consultation aliased `c` is visible. An agency sees the
- * consultations it recorded; other agencies' consultations about a person
- * only within the person's current consent (or an emergency grant); and a
- * consultation that a referral to it is based on.
+ * SQL predicate: the consultation aliased `c` is visible in full — the
+ * agency recorded it, or it is about a person whose current consent covers
+ * the agency, or the acting user holds a live emergency grant for that person.
  */
-export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
+export function fullConsultationPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
   const { agencyId, userId } = userIds(ctx);
   if (!agencyId || !userId) return sql<SqlBool>`false`;
   return sql<SqlBool>`(
     ${sql.ref(`${c}.agency_id`)} = ${agencyId}::uuid
-    or exists (select 1 from referrals r
-               where r.municipality_id = ${sql.ref(`${c}.municipality_id`)} and r.consultation_id = ${sql.ref(`${c}.id`)}
-                 and (r.to_agency_id = ${agencyId}::uuid or r.from_agency_id = ${agencyId}::uuid) and r.status <> 'returned')
     or (${sql.ref(`${c}.person_id`)} is not null and exists (
           select 1 from persons cp
           where cp.municipality_id = ${sql.ref(`${c}.municipality_id`)} and cp.id = ${sql.ref(`${c}.person_id`)}
@@ -151,6 +147,61 @@ export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expre
                               and g.user_id = ${userId}::uuid and g.expires_at > now()))))
     or ${promoterDepartmentConsultationPredicate(ctx, c)}
   )`;
+}
+
+/**
+ * SQL: the referrals (aliased `alias`) through which the agency sees the
+ * consultation aliased `c` — sent or received by it, not returned. Through
+ * them the agency sees only what the referral shares (the masked view).
+ */
+export function basisReferralCondition(ctx: AccessContext, c = 'c', alias = 'r'): Expression<SqlBool> {
+  const { agencyId } = userIds(ctx);
+  if (!agencyId) return sql<SqlBool>`false`;
+  const r = (column: string) => sql.ref(`${alias}.${column}`);
+  return sql<SqlBool>`(${r('municipality_id')} = ${sql.ref(`${c}.municipality_id`)} and ${r('consultation_id')} = ${sql.ref(`${c}.id`)}
+    and (${r('to_agency_id')} = ${agencyId}::uuid or ${r('from_agency_id')} = ${agencyId}::uuid) and ${r('status')} <> 'returned')`;
+}
+
+/**
+ * SQL predicate: the consultation aliased `c` is visible. An agency sees the
+ * consultations it recorded; other agencies' consultations about a person
+ * only within the person's current consent (or an emergency grant) — these
+ * in full; and a consultation that a referral it sent or received is based
+ * on — this one masked to what the referral shares (intake/service.ts).
+ */
+export function visibleConsultationPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
+  const { agencyId, userId } = userIds(ctx);
+  if (!agencyId || !userId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(
+    ${fullConsultationPredicate(ctx, c)}
+    or exists (select 1 from referrals r where ${basisReferralCondition(ctx, c, 'r')})
+  )`;
+}
+
+/**
+ * SQL predicate: the consultation aliased `c` may be shown as being about
+ * its person: it is visible in full, or a referral through which the agency
+ * sees it names that same person. A consultation seen only through a
+ * referral that did not name the person must never be found by, or listed
+ * under, that person (no existence oracle).
+ */
+export function consultationPersonShownPredicate(ctx: AccessContext, c = 'c'): Expression<SqlBool> {
+  const { agencyId, userId } = userIds(ctx);
+  if (!agencyId || !userId) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(${sql.ref(`${c}.person_id`)} is not null and (
+    ${fullConsultationPredicate(ctx, c)}
+    or exists (select 1 from referrals r where ${basisReferralCondition(ctx, c, 'r')} and r.person_id = ${sql.ref(`${c}.person_id`)})
+  ))`;
+}
+
+/**
+ * SQL: the chief complaint (主訴) of the consultation aliased `c` as the
+ * viewer may read it — its own text when visible in full, else the chief
+ * complaint of the latest referral through which the viewer sees it.
+ */
+export function consultationChiefComplaintSql(ctx: AccessContext, c = 'c') {
+  return sql<string>`(case when ${fullConsultationPredicate(ctx, c)} then ${sql.ref(`${c}.chief_complaint`)}
+    else (select r.chief_complaint from referrals r where ${basisReferralCondition(ctx, c, 'r')} order by r.sent_at desc, r.id desc limit 1) end)`;
 }
 
 /** SQL predicate: the referral aliased `r` is visible (sent by or to the user's agency). */

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { requireCase, visibleCasePredicate, type CaseAccess } from '../access/case-access.ts';
 import { requireUser, type Scope } from '../access/gateway.ts';
-import { agencyFullAccessPredicate, fullAccessPredicate, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
+import {
+  agencyFullAccessPredicate,
+  consultationChiefComplaintSql,
+  consultationPersonShownPredicate,
+  fullAccessPredicate,
+  visibleConsultationPredicate,
+  visibleReferralPredicate,
+} from '../access/person-access.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
 import { transitionReferral } from '../referrals/service.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
@@ -272,7 +279,8 @@ export async function openCase(scope: Scope, input: CaseOpenInput): Promise<Case
   } else if (input.origin === 'consultation') {
     const c = await scope.trx
       .selectFrom('consultations as c')
-      .select(['c.id', 'c.person_id'])
+      // Seen through a referral that did not name the person: the person is not revealed (as if anonymous).
+      .select(['c.id', sql<string | null>`case when ${consultationPersonShownPredicate(scope.ctx, 'c')} then c.person_id end`.as('person_id')])
       .where('c.municipality_id', '=', scope.municipalityId)
       .where('c.id', '=', input.consultationId!)
       .where(visibleConsultationPredicate(scope.ctx, 'c'))
@@ -633,7 +641,7 @@ export async function loadCase(scope: Scope, caseId: string, access: CaseAccess)
       .selectFrom('case_links as l')
       .innerJoin('consultations as c', (j) => j.onRef('c.municipality_id', '=', 'l.municipality_id').onRef('c.id', '=', 'l.consultation_id'))
       .innerJoin('agencies as a', (j) => j.onRef('a.municipality_id', '=', 'c.municipality_id').onRef('a.id', '=', 'c.agency_id'))
-      .select(['c.id', 'c.received_at', 'a.name as agency_name', 'c.chief_complaint'])
+      .select(['c.id', 'c.received_at', 'a.name as agency_name', consultationChiefComplaintSql(ctx, 'c').as('chief_complaint')])
       .where('l.municipality_id', '=', scope.municipalityId)
       .where('l.case_id', '=', caseId)
       .where(visibleConsultationPredicate(ctx, 'c'))

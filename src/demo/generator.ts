@@ -300,6 +300,8 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
   const referrals: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
   const consentedPeople = new Set<string>();
+  /** People whose consent to 関係機関への情報提供 was granted (scope: every agency of the project). */
+  const sharingGranted = new Set<string>();
   const flush = async () => {
     const batch = [
       ['consultations', consultations.splice(0)],
@@ -361,13 +363,15 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
     if (person && consent) {
       consentedPeople.add(person.id);
       for (const purpose of ['agency_sharing', 'meeting_sharing']) {
+        const decision = r.chance(0.92) ? 'granted' : 'refused';
+        if (purpose === 'agency_sharing' && decision === 'granted') sharingGranted.add(person.id);
         consents.push({
           municipality_id: mid,
           id: nextId(when),
           person_id: person.id,
           version_no: 1,
           purpose,
-          decision: r.chance(0.92) ? 'granted' : 'refused',
+          decision,
           scope_kind: 'all',
           agency_ids: [],
           consented_on: isoDate(new Date(when.getTime() + 9 * 3600_000)),
@@ -398,11 +402,15 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
       const steps = { sent: ['sent'], accepted: ['sent', 'accepted'], returned: ['sent', 'returned'], in_progress: ['sent', 'accepted', 'in_progress'], completed: ['sent', 'accepted', 'in_progress', 'completed'] }[outcome];
       const stepAt = (k: number) => new Date(when.getTime() + k * r.int(1, 4) * 86_400_000);
       const toUser = clerk(to);
+      // As the API allows: a referral about an identified consultation names its person, which
+      // needs the person's consent to sharing with the receiver; without it the clerk refers
+      // without identifying the person, so the referral carries no link to the consultation.
+      const named = person !== null && sharingGranted.has(person.id);
       referrals.push({
         municipality_id: mid,
         id: rid,
-        consultation_id: id,
-        person_id: consent ? person!.id : null,
+        consultation_id: person && !named ? null : id,
+        person_id: named ? person.id : null,
         from_agency_id: agency,
         from_user_id: by,
         to_agency_id: to,
@@ -410,7 +418,7 @@ export async function generateDemoData(db: Db, options: GenerateOptions): Promis
         chief_complaint: `${list[0]}についての相談`,
         content: '（デモ用の架空データ）',
         reason: response === '多機関協働へ' ? '複数分野の協働が必要なため' : '専門の機関での対応が必要なため',
-        consent_confirmed: Boolean(consent),
+        consent_confirmed: named,
         status: outcome,
         sent_at: when,
         due_at: addBusinessDays(when, 3),

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { checkConsentAgencies, insertConsentVersion } from '../consents/service.ts';
-import { promoterDepartmentConsultationPredicate, visibleConsultationPredicate } from '../access/person-access.ts';
+import {
+  basisReferralCondition,
+  consentCovers,
+  consultationPersonShownPredicate,
+  fullConsultationPredicate,
+  promoterDepartmentConsultationPredicate,
+  visibleConsultationPredicate,
+} from '../access/person-access.ts';
 import { notify } from '../notifications/service.ts';
 import { createPerson, displayName, requirePersonAccess } from '../people/service.ts';
 import { AppError, invalid, notFound } from '../server/errors.ts';
@@ -34,9 +41,30 @@ export interface ConsultationView {
   consentStatus: string;
   version: number;
   referrals: { id: string; toAgencyName: string; status: string; statusLabel: string; sentAt: string }[];
+  /**
+   * True: the viewer sees this consultation only through a referral (つなぎ)
+   * its agency sent or received, so it is masked to what that referral
+   * shares — its 主訴 and 相談内容, the person only when the referral names
+   * them, no 相談者 name, household or summary of the person, and only the
+   * referrals the agency took part in.
+   */
+  masked: boolean;
+  /**
+   * Why the viewer sees it: the agency recorded it, the person's consent,
+   * an emergency grant, an urgent consultation (緊急; coordinators and 事務局),
+   * or a referral (masked).
+   */
+  basis: ConsultationBasis;
+  /** The referral whose content a masked view shows. */
+  sharedThrough: { referralId: string; fromAgencyName: string; toAgencyName: string; sentAt: string } | null;
 }
 
+export type ConsultationBasis = 'agency' | 'consent' | 'emergency' | 'urgent' | 'referral';
+
 function baseQuery(scope: Scope) {
+  const ctx = scope.ctx;
+  const agencyId = ctx.kind === 'user' ? ctx.agencyId : null;
+  const userId = ctx.kind === 'user' ? ctx.userId : null;
   return scope.trx
     .selectFrom('consultations as c')
     .innerJoin('agencies as a', (j) => j.onRef('a.id', '=', 'c.agency_id').onRef('a.municipality_id', '=', 'c.municipality_id'))
@@ -68,13 +96,25 @@ function baseQuery(scope: Scope) {
       'c.response',
       'c.consent_status',
       'c.version',
+      sql<boolean>`${fullConsultationPredicate(ctx, 'c')}`.as('full_view'),
+      sql<boolean>`(c.agency_id = ${agencyId}::uuid)`.as('own_agency'),
+      // Which basis, for the label only (and not computed for the agency's own consultations).
+      sql<boolean>`(case when c.agency_id = ${agencyId}::uuid or p.id is null then false
+        else ${consentCovers('p', 'agency_sharing', agencyId)} end)`.as('by_consent'),
     ])
+    .select(
+      sql<boolean>`(case when c.agency_id = ${agencyId}::uuid or p.id is null then false
+        else exists (select 1 from emergency_grants g
+          where g.municipality_id = p.municipality_id and g.person_id = p.id and g.user_id = ${userId}::uuid and g.expires_at > now()) end)`.as('by_emergency'),
+    )
     .where('c.municipality_id', '=', scope.municipalityId);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 
-function toView(r: Row, referrals: ConsultationView['referrals'] = []): ConsultationView {
+type ReferralItem = ConsultationView['referrals'][number];
+
+function toView(r: Row, referrals: ReferralItem[] = [], urgent = false): ConsultationView {
   return {
     id: r.id,
     receivedAt: new Date(r.received_at).toISOString(),
@@ -98,7 +138,93 @@ function toView(r: Row, referrals: ConsultationView['referrals'] = []): Consulta
     consentStatus: r.consent_status,
     version: r.version,
     referrals,
+    masked: false,
+    basis: r.own_agency ? 'agency' : r.by_consent ? 'consent' : r.by_emergency ? 'emergency' : urgent ? 'urgent' : 'referral',
+    sharedThrough: null,
   };
+}
+
+interface BasisReferral {
+  id: string;
+  consultation_id: string;
+  person_id: string | null;
+  chief_complaint: string;
+  content: string;
+  sent_at: Date | string;
+  status: string;
+  from_name: string;
+  to_name: string;
+}
+
+/**
+ * The referrals through which the viewer sees each of the given consultations
+ * (sent or received by its agency, not returned), newest first.
+ */
+async function basisReferrals(scope: Scope, consultationIds: string[]): Promise<Map<string, BasisReferral[]>> {
+  const byConsultation = new Map<string, BasisReferral[]>();
+  if (consultationIds.length === 0) return byConsultation;
+  const rows = await scope.trx
+    .selectFrom('consultations as c')
+    .innerJoin('referrals as r', (j) => j.on(basisReferralCondition(scope.ctx, 'c', 'r')))
+    .innerJoin('agencies as fa', (j) => j.onRef('fa.id', '=', 'r.from_agency_id').onRef('fa.municipality_id', '=', 'r.municipality_id'))
+    .innerJoin('agencies as ta', (j) => j.onRef('ta.id', '=', 'r.to_agency_id').onRef('ta.municipality_id', '=', 'r.municipality_id'))
+    .select(['r.id', 'r.consultation_id', 'r.person_id', 'r.chief_complaint', 'r.content', 'r.sent_at', 'r.status', 'fa.name as from_name', 'ta.name as to_name'])
+    .where('c.municipality_id', '=', scope.municipalityId)
+    .where('c.id', 'in', consultationIds)
+    .orderBy('r.sent_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .execute();
+  for (const r of rows) {
+    const list = byConsultation.get(r.consultation_id!) ?? [];
+    list.push(r as BasisReferral);
+    byConsultation.set(r.consultation_id!, list);
+  }
+  return byConsultation;
+}
+
+/**
+ * The masked view of a consultation seen only through a referral: what the
+ * sender chose to share. The person appears only when a referral names the
+ * same person (identity only, as at the 'referral' person-access level);
+ * the free text is the referral's; the consulter's name, the household and
+ * the summary of the person are never shown; only the agency's own referrals
+ * are listed.
+ */
+function maskedView(r: Row, basis: BasisReferral[]): ConsultationView {
+  const naming = basis.find((b) => b.person_id !== null && b.person_id === r.person_id);
+  const shown = naming ?? basis[0];
+  const full = toView(r);
+  return {
+    ...full,
+    consulterRelation: null,
+    consulterName: null,
+    person: naming ? full.person : null,
+    householdId: null,
+    subjectSummary: null,
+    chiefComplaint: shown?.chief_complaint ?? '',
+    content: shown?.content ?? '',
+    referrals: basis
+      .map((b) => ({
+        id: b.id,
+        toAgencyName: b.to_name,
+        status: b.status,
+        statusLabel: REFERRAL_STATUS_LABELS[b.status] ?? b.status,
+        sentAt: new Date(b.sent_at).toISOString(),
+      }))
+      .reverse(),
+    masked: true,
+    basis: 'referral',
+    sharedThrough: shown
+      ? { referralId: shown.id, fromAgencyName: shown.from_name, toAgencyName: shown.to_name, sentAt: new Date(shown.sent_at).toISOString() }
+      : null,
+  };
+}
+
+/** Views of the rows: in full where the viewer may see them in full (or `urgent`), else masked. */
+async function viewsOf(scope: Scope, rows: Row[], urgent = false): Promise<ConsultationView[]> {
+  const masked = rows.filter((r) => !r.full_view && !urgent).map((r) => r.id);
+  const basis = await basisReferrals(scope, masked);
+  return rows.map((r) => (r.full_view || urgent ? toView(r, [], urgent) : maskedView(r, basis.get(r.id) ?? [])));
 }
 
 export async function createConsultation(scope: Scope, input: ConsultationInput): Promise<ConsultationView> {
@@ -203,9 +329,11 @@ export async function createConsultation(scope: Scope, input: ConsultationInput)
   return getConsultationIn(scope, id);
 }
 
-async function getConsultationIn(scope: Scope, id: string): Promise<ConsultationView> {
+async function getConsultationIn(scope: Scope, id: string, urgent = false): Promise<ConsultationView> {
   const row = await baseQuery(scope).where('c.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('相談の記録');
+  const [view] = await viewsOf(scope, [row], urgent);
+  if (view!.masked) return view!;
   const referrals = await scope.trx
     .selectFrom('referrals as r')
     .innerJoin('agencies as a', (j) => j.onRef('a.id', '=', 'r.to_agency_id').onRef('a.municipality_id', '=', 'r.municipality_id'))
@@ -214,16 +342,16 @@ async function getConsultationIn(scope: Scope, id: string): Promise<Consultation
     .where('r.consultation_id', '=', id)
     .orderBy('r.sent_at')
     .execute();
-  return toView(
-    row,
-    referrals.map((r) => ({
+  return {
+    ...view!,
+    referrals: referrals.map((r) => ({
       id: r.id,
       toAgencyName: r.name,
       status: r.status,
       statusLabel: REFERRAL_STATUS_LABELS[r.status] ?? r.status,
       sentAt: new Date(r.sent_at).toISOString(),
     })),
-  );
+  };
 }
 
 /** Roles alerted to urgent consultations (希死念慮, 虐待, DV with danger), who must be able to open them. */
@@ -242,10 +370,12 @@ export async function getConsultation(scope: Scope, id: string): Promise<Consult
     .select([
       'c.id',
       'c.person_id',
+      'c.urgency',
       sql<boolean>`${visibleConsultationPredicate(scope.ctx, 'c')}`.as('by_rule'),
       sql<boolean>`(${promoterDepartmentConsultationPredicate(scope.ctx, 'c')} and c.agency_id <> ${scope.ctx.kind === 'user' ? scope.ctx.agencyId : null}::uuid)`.as(
         'by_department',
       ),
+      sql<boolean>`${fullConsultationPredicate(scope.ctx, 'c')}`.as('full'),
     ])
     .where('c.municipality_id', '=', scope.municipalityId)
     .where('c.id', '=', id)
@@ -257,13 +387,16 @@ export async function getConsultation(scope: Scope, id: string): Promise<Consult
     scope.audit('consultation.read', { targetType: 'consultation', targetId: id, reason: 'no access' }, 'denied');
     throw notFound('相談の記録');
   }
-  const view = await getConsultationIn(scope, id);
+  // An urgent consultation opens in full to its alerted readers, even when they also hold a referral.
+  const urgent = urgentReader && visible.urgency === '緊急';
+  const view = await getConsultationIn(scope, id, urgent && !visible.full);
   scope.audit('consultation.read', {
     targetType: 'consultation',
     targetId: id,
     subjectPersonId: visible.person_id,
     ...(visible.by_rule ? {} : { reason: 'urgent consultation: protection of life or body', details: { urgent: true } }),
     ...(visible.by_department ? { reason: 'department window of the promoter', details: { basis: 'promoter_department' } } : {}),
+    ...(view.masked ? { details: { masked: true, basis: 'referral', referralId: view.sharedThrough?.referralId ?? null } } : {}),
   });
   return view;
 }
@@ -275,7 +408,8 @@ export async function listConsultations(
   const ctx = requireUser(scope);
   let q = baseQuery(scope);
   q = query.scope === 'mine' ? q.where('c.agency_id', '=', ctx.agencyId) : q.where(visibleConsultationPredicate(scope.ctx, 'c'));
-  if (query.personId) q = q.where('c.person_id', '=', query.personId);
+  // A consultation seen only through a referral that did not name its person is not found by that person.
+  if (query.personId) q = q.where('c.person_id', '=', query.personId).where(consultationPersonShownPredicate(scope.ctx, 'c'));
   if (query.urgentOnly === 'true') q = q.where('c.urgency', '!=', '通常');
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
   if (after) q = q.where(sql<boolean>`(c.received_at, c.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
@@ -289,7 +423,7 @@ export async function listConsultations(
   });
   const last = items.at(-1);
   return {
-    items: items.map((r) => toView(r)),
+    items: await viewsOf(scope, items),
     nextCursor: rows.length > query.limit && last ? encodeCursor([new Date(last.received_at).toISOString(), last.id]) : null,
   };
 }

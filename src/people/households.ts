@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
-import { fullAccessPredicate, visibleConsultationPredicate } from '../access/person-access.ts';
-import { AppError, conflict, notFound } from '../server/errors.ts';
+import { consultationPersonShownPredicate, fullAccessPredicate, fullConsultationPredicate } from '../access/person-access.ts';
+import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { householdPatterns, memberAge, type PatternHint } from './patterns.ts';
 import type { HouseholdInput } from './schema.ts';
@@ -11,7 +11,8 @@ import { displayName, requirePersonAccess } from './service.ts';
  * 世帯 (household). A household is visible to the agency that registered it
  * and to agencies with full access to at least one member; members the
  * viewer may not see are counted, never named, and patterns are computed
- * from the visible members and the consultations the viewer may see.
+ * from the visible members and the consultations the viewer may see; the
+ * household's note is then withheld (it may speak of them) and not editable.
  */
 export interface HouseholdMemberView {
   personId: string;
@@ -83,7 +84,7 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
       sql<boolean>`${fullAccessPredicate(scope.ctx, 'p')}`.as('visible'),
       sql<string[]>`coalesce((select array_agg(distinct i) from consultations c, unnest(c.issues) i
                     where c.municipality_id = p.municipality_id and c.person_id = p.id
-                      and ${visibleConsultationPredicate(scope.ctx, 'c')}), '{}')`.as('issues'),
+                      and ${consultationPersonShownPredicate(scope.ctx, 'c')}), '{}')`.as('issues'),
     ])
     .where('m.municipality_id', '=', scope.municipalityId)
     .where('m.household_id', '=', id)
@@ -99,7 +100,7 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
     where c.municipality_id = ${scope.municipalityId} and c.household_id = ${id}
       and not exists (select 1 from household_members hm
                       where hm.municipality_id = c.municipality_id and hm.household_id = c.household_id and hm.person_id = c.person_id)
-      and ${visibleConsultationPredicate(scope.ctx, 'c')}`.execute(scope.trx);
+      and ${fullConsultationPredicate(scope.ctx, 'c')}`.execute(scope.trx);
   const extra = householdIssues.rows[0]?.issues ?? [];
   const facts = visible.map((m) => ({
     relationship: m.relationship,
@@ -118,7 +119,8 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
     id: h.id,
     name: h.name,
     address: h.address,
-    note: h.note,
+    // The household's free note may speak of members the viewer may not see.
+    note: members.length > visible.length ? null : h.note,
     version: h.version,
     members: visible.map((m) => ({
       personId: m.person_id,
@@ -133,6 +135,18 @@ export async function loadHousehold(scope: Scope, id: string): Promise<Household
     hiddenMembers: members.length - visible.length,
     patterns: householdPatterns(facts),
   };
+}
+
+/** Members of the household the viewer has no full access to. */
+async function hiddenMemberCount(scope: Scope, id: string): Promise<number> {
+  const row = await scope.trx
+    .selectFrom('household_members as m')
+    .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'm.person_id').onRef('p.municipality_id', '=', 'm.municipality_id'))
+    .select(sql<number>`count(*) filter (where not ${fullAccessPredicate(scope.ctx, 'p')})::int`.as('n'))
+    .where('m.municipality_id', '=', scope.municipalityId)
+    .where('m.household_id', '=', id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function createHousehold(scope: Scope, input: HouseholdInput): Promise<HouseholdView> {
@@ -183,6 +197,9 @@ export async function updateHousehold(
   patch: { name?: string | undefined; address?: string | null | undefined; note?: string | null | undefined; version: number },
 ): Promise<HouseholdView> {
   const h = await visibleHousehold(scope, id);
+  if (patch.note !== undefined && (await hiddenMemberCount(scope, id)) > 0) {
+    throw invalid({ note: '備考：閲覧できない世帯員がいるため、この機関では編集できません' });
+  }
   if (h.version !== patch.version) {
     throw conflict('ほかの方がこの世帯を先に更新しました。最新の内容を確認してから、もう一度保存してください。', {
       current: await loadHousehold(scope, id),

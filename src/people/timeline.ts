@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
-import { visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
+import {
+  consultationChiefComplaintSql,
+  consultationPersonShownPredicate,
+  fullConsultationPredicate,
+  visibleReferralPredicate,
+} from '../access/person-access.ts';
 import { consentPurposeLabels } from '../municipalities/taxonomy.ts';
 import { formatDate } from '../shared/dates.ts';
 import { REFERRAL_STATUS_LABELS } from '../shared/issues.ts';
@@ -31,10 +36,13 @@ async function entriesFor(scope: Scope, personIds: string[], includeConsents: bo
     .selectFrom('consultations as c')
     .innerJoin('agencies as a', (j) => j.onRef('a.id', '=', 'c.agency_id').onRef('a.municipality_id', '=', 'c.municipality_id'))
     .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.person_id').onRef('p.municipality_id', '=', 'c.municipality_id'))
-    .select(['c.id', 'c.received_at', 'c.person_id', 'p.name', 'p.alias', 'a.name as agency_name', 'c.chief_complaint', 'c.channel', 'c.issues', 'c.urgency'])
+    .select(['c.id', 'c.received_at', 'c.person_id', 'p.name', 'p.alias', 'a.name as agency_name', 'c.channel', 'c.issues', 'c.urgency'])
+    // Seen through a referral only: the referral's 主訴, never the consultation's own text.
+    .select(consultationChiefComplaintSql(scope.ctx, 'c').as('chief_complaint'))
     .where('c.municipality_id', '=', scope.municipalityId)
     .where('c.person_id', 'in', personIds)
-    .where(visibleConsultationPredicate(scope.ctx, 'c'))
+    // Not under a person whom the referral it is seen through did not name.
+    .where(consultationPersonShownPredicate(scope.ctx, 'c'))
     .orderBy('c.received_at', 'desc')
     .limit(500)
     .execute();
@@ -47,7 +55,8 @@ async function entriesFor(scope: Scope, personIds: string[], includeConsents: bo
     .where('r.municipality_id', '=', scope.municipalityId)
     .where('r.person_id', 'in', personIds)
     .where(
-      sql<boolean>`(${visibleReferralPredicate(scope.ctx, 'r')} or exists (select 1 from consultations c where c.municipality_id = r.municipality_id and c.id = r.consultation_id and ${visibleConsultationPredicate(scope.ctx, 'c')}))`,
+      // Other agencies' referrals only about a consultation seen in full (not one seen through a referral).
+      sql<boolean>`(${visibleReferralPredicate(scope.ctx, 'r')} or exists (select 1 from consultations c where c.municipality_id = r.municipality_id and c.id = r.consultation_id and ${fullConsultationPredicate(scope.ctx, 'c')}))`,
     )
     .orderBy('r.sent_at', 'desc')
     .limit(500)

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { requireUser, type Scope } from '../access/gateway.ts';
 import { visibleCasePredicate } from '../access/case-access.ts';
-import { consentCovers, promoterDepartmentReferralPredicate, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
+import { consentCovers, fullConsultationPredicate, promoterDepartmentReferralPredicate, visibleConsultationPredicate, visibleReferralPredicate } from '../access/person-access.ts';
 import { readSettings } from '../municipalities/settings.ts';
 import { notify } from '../notifications/service.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
@@ -295,12 +295,16 @@ export async function createReferral(scope: Scope, input: ReferralInput): Promis
   if (input.consultationId) {
     const c = await scope.trx
       .selectFrom('consultations as c')
-      .select(['c.id', 'c.person_id'])
+      .select(['c.id', 'c.person_id', sql<boolean>`${fullConsultationPredicate(scope.ctx, 'c')}`.as('full')])
       .where('c.municipality_id', '=', scope.municipalityId)
       .where('c.id', '=', input.consultationId)
       .where(visibleConsultationPredicate(scope.ctx, 'c'))
       .executeTakeFirst();
     if (!c) throw invalid({ consultationId: '元の相談が見つかりません' });
+    // Seen only through a referral (masked): passing it on would share more than its sender did.
+    if (!c.full) {
+      throw invalid({ consultationId: '元の相談：つなぎで共有された相談は、元の相談として指定できません（受付機関に相談してください）' });
+    }
     if (personId && c.person_id && personId !== c.person_id) throw invalid({ personId: '本人が元の相談と異なります' });
     personId = personId ?? c.person_id;
   }

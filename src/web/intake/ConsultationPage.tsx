@@ -3,7 +3,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { Badge, DataList, DateTime, LoadError, Loading, Multiline, Notice } from '../components/ui.tsx';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
-import type { ConsultationView } from '../lib/types.ts';
+import type { ConsultationView, Suggestion } from '../lib/types.ts';
 import { statusTone } from '../referrals/status.tsx';
 import { OpenCaseFromConsultation } from '../cases/PersonCases.tsx';
 import { IssueList, UrgencyBadge } from './labels.tsx';
@@ -42,6 +42,27 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
           </ul>
         </Notice>
       )}
+      {c.masked && (
+        <Notice tone="info" title="つなぎで共有された内容のみ表示しています">
+          <p>
+            この相談はほかの機関が受け付けたもので、
+            {c.sharedThrough ? (
+              <>
+                <Link to={`/referrals/${c.sharedThrough.referralId}`}>
+                  つなぎ（{c.sharedThrough.fromAgencyName} → {c.sharedThrough.toAgencyName}）
+                </Link>
+                で共有された内容だけを表示しています。
+              </>
+            ) : (
+              'つなぎで共有された内容だけを表示しています。'
+            )}
+            {c.person
+              ? '本人はつなぎに記載された範囲で表示しています。'
+              : '本人・相談者の氏名や世帯は、つなぎで共有されていないため表示しません。'}
+          </p>
+          <p>それ以上の情報が必要なときは、受付機関（{c.agency.name}）に本人の同意の確認を依頼してください。</p>
+        </Notice>
+      )}
       {c.urgency === '緊急' && (
         <Notice tone="error" title="緊急の相談です">
           <p>
@@ -66,6 +87,8 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
                   label: '本人',
                   value: c.person ? (
                     <Link to={`/persons/${c.person.id}`}>{c.person.displayName}</Link>
+                  ) : c.masked ? (
+                    <span className="muted">つなぎで共有されていません</span>
                   ) : (
                     <>
                       <Badge tone="neutral">匿名</Badge> {c.subjectSummary}
@@ -82,8 +105,8 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
             </h2>
             <DataList
               rows={[
-                { label: '主訴', value: c.chiefComplaint },
-                { label: '相談内容', value: c.content ? <Multiline text={c.content} /> : null },
+                { label: c.masked ? '主訴（つなぎの記載）' : '主訴', value: c.chiefComplaint },
+                { label: c.masked ? '相談内容（つなぎの記載）' : '相談内容', value: c.content ? <Multiline text={c.content} /> : null },
                 { label: '課題', value: <IssueList issues={c.issues} primary={c.primaryIssue} /> },
                 { label: '緊急度', value: <UrgencyBadge urgency={c.urgency} showNormal /> },
                 { label: '緊急の兆候', value: c.urgentFlags.length ? c.urgentFlags.join('・') : 'なし' },
@@ -94,7 +117,7 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
           </section>
           <section className="panel" aria-labelledby="consultation-referrals">
             <h2 id="consultation-referrals" className="panel__title">
-              この相談からのつなぎ
+              {c.masked ? '自機関が関わるつなぎ' : 'この相談からのつなぎ'}
             </h2>
             {c.referrals.length === 0 ? (
               <p className="muted">まだつないでいません。</p>
@@ -110,15 +133,17 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
                 ))}
               </ul>
             )}
-            <div className="button-row">
-              <Link to={`${referHref}&to=coordination`} className="button button--primary">
-                多機関協働（コーディネーター）へつなぐ
-              </Link>
-              <Link to={referHref} className="button button--secondary">
-                機関を選んでつなぐ
-              </Link>
-              <OpenCaseFromConsultation consultationId={c.id} hasPerson={c.person !== null} />
-            </div>
+            {!c.masked && (
+              <div className="button-row">
+                <Link to={`${referHref}&to=coordination`} className="button button--primary">
+                  多機関協働（コーディネーター）へつなぐ
+                </Link>
+                <Link to={referHref} className="button button--secondary">
+                  機関を選んでつなぐ
+                </Link>
+                <OpenCaseFromConsultation consultationId={c.id} hasPerson={c.person !== null} />
+              </div>
+            )}
           </section>
         </div>
         <aside className="detail-with-aside__aside" aria-label="交通整理">
@@ -127,11 +152,15 @@ function ConsultationBody({ c, saved }: { c: ConsultationView; saved: boolean })
             {...routing}
             ownAgencyId={user.agencyId}
             empty={<p>課題が記録されていないため、候補はありません。「機関を選んでつなぐ」から、つなぎ先を選べます。</p>}
-            action={(s) => (
-              <Link to={`${referHref}&to=${s.agency.id}`} className="button button--secondary button--small">
-                ここにつなぐ<span className="visually-hidden">（{s.agency.name}）</span>
-              </Link>
-            )}
+            {...(c.masked
+              ? {}
+              : {
+                  action: (s: Suggestion) => (
+                    <Link to={`${referHref}&to=${s.agency.id}`} className="button button--secondary button--small">
+                      ここにつなぐ<span className="visually-hidden">（{s.agency.name}）</span>
+                    </Link>
+                  ),
+                })}
           />
         </aside>
       </div>

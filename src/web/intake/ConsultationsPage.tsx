@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Checkbox, SelectField } from '../components/forms.tsx';
 import { ListResults } from '../components/lists.tsx';
-import { DateTime } from '../components/ui.tsx';
+import { Badge, DateTime } from '../components/ui.tsx';
 import { query } from '../lib/api.ts';
 import { usePagedList } from '../lib/hooks.ts';
 import { useUrlFilters } from '../lib/useUrlFilters.ts';
@@ -64,9 +64,12 @@ export function ConsultationsPage() {
                 <td className="nowrap">
                   <DateTime value={c.receivedAt} />
                 </td>
-                <td className="table__person">{c.person ? c.person.displayName : <span className="muted">{c.subjectSummary ?? '匿名'}</span>}</td>
+                <td className="table__person">
+                  {c.person ? c.person.displayName : <span className="muted">{c.masked ? 'つなぎで共有されていません' : (c.subjectSummary ?? '匿名')}</span>}
+                </td>
                 <td className="table__primary table__text">
                   <Link to={`/consultations/${c.id}`}>{c.chiefComplaint}</Link> <UrgencyBadge urgency={c.urgency} />
+                  {c.masked && <Badge tone="neutral">つなぎで共有された内容</Badge>}
                 </td>
                 <td>
                   <IssueList issues={c.issues} primary={c.primaryIssue} />
