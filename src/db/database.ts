@@ -17,6 +17,7 @@ import * as meetings from './migrations/20261126T0900_meetings.ts';
 import * as rateLimits from './migrations/20261202T0900_rate_limits.ts';
 import * as taskOverview from './migrations/20261202T1000_task_overview.ts';
 import * as caseLeadUnassigned from './migrations/20261202T1100_case_lead_unassigned.ts';
+import * as meetingRules from './migrations/20261203T1000_meeting_rules.ts';
 
 export type Db = Kysely<Database>;
 
@@ -122,6 +123,7 @@ const migrations: Record<string, Migration> = {
   '20261202T0900_rate_limits': rateLimits,
   '20261202T1000_task_overview': taskOverview,
   '20261202T1100_case_lead_unassigned': caseLeadUnassigned,
+  '20261203T1000_meeting_rules': meetingRules,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -114,6 +114,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'meeting.materials.read': '会議資料の閲覧',
   'meeting.minutes.save': '議事録の保存',
   'meeting.decision': '会議の決定の記録',
+  'meeting_body.update': '会議体のルールの変更',
+  'case.meeting_decisions': '事例に反映できる会議の決定の閲覧',
   'meeting.decisions.read': '会議の決定の閲覧',
   'meeting.follow_up.add': '会議後の対応の追加',
   'meeting.follow_up.done': '会議後の対応の完了',

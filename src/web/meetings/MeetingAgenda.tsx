@@ -9,7 +9,7 @@ import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AgencyView, AgendaItemView, CaseDetail, CaseSummary, DecisionKind, DecisionView, FollowUpView, MeetingDetail, PlanList, TeamMemberView } from '../lib/types.ts';
 import { MeetingInfoRequests } from './MeetingInfoRequests.tsx';
-import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SECRETARIAT_DECISIONS } from './labels.tsx';
+import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SERVICE_DECISIONS } from './labels.tsx';
 
 type Agenda = AgendaItemView[];
 
@@ -322,11 +322,9 @@ function Minutes({ meeting, item, onSaved }: { meeting: MeetingDetail; item: Age
  * and so does 主担当の決定 on a case item outside a 支援会議 (there it is recorded only).
  */
 function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item: AgendaItemView; onAdded: (items: DecisionView[], d: DecisionView) => void }) {
-  const user = useUser();
   const [open, setOpen] = useState(false);
-  const kinds = DECISIONS_BY_KIND[meeting.kind].filter(
-    (k) => (item.case || !CASE_DECISION_KINDS.includes(k)) && (user.role === 'secretariat' || !SECRETARIAT_DECISIONS.includes(k)),
-  );
+  // The kinds this user may record here: the server applies the municipality's rules (who decides 参加支援 / アウトリーチ).
+  const kinds = meeting.can.decisionKinds.filter((k) => item.case || !CASE_DECISION_KINDS.includes(k));
   const [kind, setKind] = useState<DecisionKind | ''>('');
   const [content, setContent] = useState('');
   const [planId, setPlanId] = useState('');
@@ -336,7 +334,7 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
   const [frequency, setFrequency] = useState('');
   const [leadAgencyId, setLeadAgencyId] = useState('');
   const caseId = item.case?.id ?? null;
-  const changesLead = kind === 'lead_decision' && !!caseId && meeting.kind !== 'shien' && meeting.kind !== 'suishin';
+  const changesLead = kind === 'lead_decision' && !!caseId && !meeting.confidential && meeting.kind !== 'suishin';
   const plans = useApiData<PlanList>(open && caseId && kind === 'plan_approval' ? `/api/v1/cases/${caseId}/plans` : null);
   const detail = useApiData<CaseDetail>(open && caseId && kind === 'closure' ? `/api/v1/cases/${caseId}` : null);
   const agencies = useApiData<Page<AgencyView>>(open && kind === 'closure' ? '/api/v1/agencies?limit=200' : null);
@@ -428,8 +426,8 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
         hint={
           meeting.kind === 'shien'
             ? '支援会議では、プラン承認・終結・中断は決定できません（本人の同意を得て重層的支援会議で決定します）。'
-            : user.role !== 'secretariat' && DECISIONS_BY_KIND[meeting.kind].some((k) => SECRETARIAT_DECISIONS.includes(k))
-              ? '参加支援・アウトリーチの利用は市（事務局）が決定します。'
+            : DECISIONS_BY_KIND[meeting.kind].some((k) => SERVICE_DECISIONS.includes(k) && !meeting.can.decisionKinds.includes(k))
+              ? `${serviceDecisionHint(meeting)}`
               : undefined
         }
         options={kinds.map((k) => ({ value: k, label: DECISION_LABELS[k] }))}
@@ -794,4 +792,13 @@ export function MeetingAgenda({ meeting, onAgenda }: { meeting: MeetingDetail; o
       {meeting.kind === 'shien' && <MeetingInfoRequests meeting={meeting} />}
     </section>
   );
+}
+
+/** Which of 参加支援 / アウトリーチ this municipality leaves to the 市 (事務局), in words. */
+function serviceDecisionHint(meeting: MeetingDetail): string {
+  const reserved = [
+    meeting.rule.serviceDecisions.participationSupport === 'secretariat' ? '参加支援' : null,
+    meeting.rule.serviceDecisions.outreach === 'secretariat' ? 'アウトリーチ' : null,
+  ].filter(Boolean);
+  return `${reserved.join('・')}の利用は、この自治体ではプランにもとづいて市（事務局）が決定します。`;
 }
