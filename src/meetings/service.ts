@@ -22,8 +22,6 @@ import {
 import { eligibleDecisions, meetingRulesOf, type CarryableDecision } from './decisions.ts';
 import {
   CASE_DECISIONS,
-  CONFIDENTIALITY_TEXT,
-  CONFIDENTIALITY_TEXT_VERSION,
   DECISION_KIND_LABELS,
   DECISIONS_BY_MEETING,
   MEETING_KIND_LABELS,

@@ -143,6 +143,8 @@ const FIXED_REASONS: Record<string, string> = {
   'emergency access': '緊急時の閲覧',
   'urgent consultation: protection of life or body': '緊急の相談（生命・身体の保護のため）',
   'confidentiality not acknowledged (支援会議)': '守秘義務の確認前（支援会議）',
+  'confidentiality not acknowledged': '守秘義務の確認前（守秘義務のある会議体）',
+  'the body is convened by the municipality (secretariat)': 'この会議体を招集できるのは市（事務局）だけ（自治体の設定）',
   'only the receiving agency changes the status': 'つなぎの状態を変えられるのはつなぎ先の機関だけ',
   'system context': '管理者コマンド（個人情報は扱えない）',
   'system context has no agency': '管理者コマンド（機関に属さない）',
