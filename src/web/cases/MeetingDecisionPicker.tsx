@@ -23,6 +23,7 @@ export const EMPTY_BASIS: DecisionBasis = { decisionId: '', exceptionReason: '',
 
 const WORD = { closure: '終結', suspension: '中断', plan_approval: 'プランの承認' } as const;
 export const EXCEPTION = 'exception';
+const TYPED_LABEL = { closure: '終結を決めた会議（重層的支援会議）', suspension: '決定した会議', plan_approval: '承認した会議の決定' } as const;
 
 /**
  * 会議の決定: a closure, a suspension or a plan approval bound to a
@@ -64,7 +65,7 @@ export function MeetingDecisionPicker({
       <>
         <TextField
           id="decision-meeting"
-          label={`${word}を決めた会議`}
+          label={TYPED_LABEL[kind]}
           hint="この自治体では会議の決定は必須ではありません。決めた会議があれば入力します。例：第3回 重層的支援会議"
           value={value.meetingRef}
           onChange={(meetingRef) => onChange({ ...value, meetingRef })}

@@ -167,8 +167,8 @@ export function MeetingPage() {
           <p>{flash}</p>
         </Notice>
       )}
-      <Notice tone={m.confidential ? 'warning' : 'info'} title={m.confidential ? '守秘義務のある会議体' : '本人同意が必要な会議体'}>
-        <p>{m.rule.notice}</p>
+      <Notice tone={m.confidential ? 'warning' : 'info'} title={m.rule.notice.split('：')[0]}>
+        <p>{m.rule.notice.split('：').slice(1).join('：')}</p>
         {(m.rule.convenedBy || m.rule.host || m.rule.secretariatAttends) && (
           <p>
             この自治体のルール：
