@@ -66,7 +66,7 @@ describe('meeting rules in the browser', () => {
         await loginAs(page, SEC.loginId, SEC.password, SEC.name);
         await page.goto(`/meetings/${meetingId}`);
         await waitForHeading(page, TITLE);
-        await page.getByText('本人同意が必要な会議体：').waitFor();
+        await page.getByText('本人同意が必要な会議体', { exact: true }).waitFor();
         await page.getByText(/招集は市（事務局）、主催は小金井市社会福祉協議会、市（事務局）が毎回出席/).waitFor();
         await both(page, 'rules-meeting-jusou');
       });
