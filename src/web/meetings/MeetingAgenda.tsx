@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { CLOSURE_REASONS, CLOSURE_WITHOUT_FOLLOW_UP } from '../../shared/cases.ts';
 import { formatDate, formatDateTime } from '../../shared/dates.ts';
-import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
+import { Checkbox, clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
 import { Badge, Multiline, Notice } from '../components/ui.tsx';
 import { api, ApiError, request, type Page } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
@@ -333,7 +333,9 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
   const [followAgency, setFollowAgency] = useState('');
   const [frequency, setFrequency] = useState('');
   const [leadAgencyId, setLeadAgencyId] = useState('');
+  const [recordOnly, setRecordOnly] = useState(false);
   const caseId = item.case?.id ?? null;
+  const actsOnCase = kind === 'plan_approval' || kind === 'closure' || kind === 'suspension';
   const changesLead = kind === 'lead_decision' && !!caseId && !meeting.confidential && meeting.kind !== 'suishin';
   const plans = useApiData<PlanList>(open && caseId && kind === 'plan_approval' ? `/api/v1/cases/${caseId}/plans` : null);
   const detail = useApiData<CaseDetail>(open && caseId && kind === 'closure' ? `/api/v1/cases/${caseId}` : null);
@@ -385,6 +387,7 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
             ? { reason, note: closureNote.trim() || null, followUpAgencyId: followAgency || null, followUpFrequency: frequency.trim() || null }
             : null,
         ...(changesLead ? { leadAgencyId } : {}),
+        ...(actsOnCase ? { carryOut: !recordOnly } : {}),
       });
       setOpen(false);
       setKind('');
@@ -493,7 +496,16 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
       {changesLead && item.case && (
         <p className="form__note">この決定は事例 {item.case.caseNo} に反映されます（選んだ機関が事例の主担当機関になり、これまでの主担当機関は「協力」になります）。</p>
       )}
-      {kind && CASE_DECISION_KINDS.includes(kind) && item.case && (
+      {actsOnCase && item.case && (
+        <Checkbox
+          id={`${p}-record-only`}
+          label="決定だけを記録し、事例への反映は主担当機関が事例の画面で行う"
+          hint="記録する方が事例の主担当機関・コーディネーターでないときに選びます。主担当機関は、終結・中断・承認のときにこの決定を選びます。"
+          checked={recordOnly}
+          onChange={setRecordOnly}
+        />
+      )}
+      {kind && CASE_DECISION_KINDS.includes(kind) && item.case && !(actsOnCase && recordOnly) && (
         <p className="form__note">
           この決定は事例 {item.case.caseNo} に反映されます（{kind === 'plan_approval' ? 'プランが「承認」になります' : kind === 'closure' ? '事例が「終結」になります' : kind === 'suspension' ? '事例が「中断」になります' : '事例の経過に記録されます'}）。
         </p>
@@ -704,6 +716,7 @@ function AgendaItem({
                     <Multiline text={d.content} />
                     {d.planVersion && <span className="decision__effect">第{d.planVersion}版のプランを承認</span>}
                     {d.caseTransitionSeq && <span className="decision__effect">事例の状態に反映しました</span>}
+                    {d.details?.pending && !d.caseTransitionSeq && !d.planVersion ? <span className="decision__effect">事例への反映待ち（主担当機関が事例の画面でこの決定を選びます）</span> : null}
                     {d.kind === 'lead_decision' && d.details?.leadAgencyId ? <span className="decision__effect">事例の主担当機関に反映しました</span> : null}
                   </span>
                   <span className="decision__meta">
