@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordConsent } from '../support/people.ts';
 import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, WINDOW_AGENCY, type CaseWorld } from '../support/cases.ts';
-import { ADMIN_PASSWORD, apiSession, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, apiSession, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
 
 /**
  * Meeting rules in the browser (issue 12 items 2–4): the 重層的支援会議 page
@@ -102,6 +102,9 @@ describe('meeting rules in the browser', () => {
         await card.getByRole('button', { name: 'ルールを変更する' }).click();
         await card.getByRole('radio', { name: /法律上の守秘義務あり/ }).check();
         await both(page, 'rules-bodies-admin');
+        await page.setViewportSize({ width: 390, height: 900 });
+        await card.screenshot({ path: `${SCREENSHOT_DIR}/rules-bodies-admin-card-390.png` });
+        await page.setViewportSize({ width: 1366, height: 900 });
         await card.getByRole('button', { name: '保存する' }).click();
         await card.getByText(/守秘義務の根拠（条文）：守秘義務を定める法律の条文を入力してください/).first().waitFor();
         await card.getByRole('button', { name: 'やめる' }).click();

@@ -68,7 +68,7 @@ export function MeetingBodyRule({
       <DataList
         hideEmpty
         rows={[
-          { label: '守秘義務', value: rule.notice },
+          { label: '情報の扱い', value: rule.notice },
           { label: '招集', value: rule.convenedBy === 'secretariat' ? '市（事務局）だけが招集する' : 'コーディネーター・事務局が招集する' },
           { label: '主催', value: rule.host?.name ?? null },
           { label: '市の出席', value: rule.secretariatAttends ? '市（事務局）が毎回出席する（出席がないと開催済・決定にできません）' : null },
