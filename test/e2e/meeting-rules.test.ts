@@ -98,6 +98,14 @@ describe('meeting rules in the browser', () => {
         await loginAs(page, 'admin', ADMIN_PASSWORD, 'システム管理者');
         await page.goto('/meeting-bodies');
         await waitForHeading(page, '会議体・配置');
+        // 会議の決定のルール: 死亡・転居 may close without a meeting decision (with a reason).
+        const rules = page.getByRole('region', { name: '会議の決定のルール' });
+        await rules.getByRole('button', { name: 'ルールを変更する' }).click();
+        await rules.getByRole('group', { name: '会議の決定なしに終結できる終結理由' }).getByLabel('死亡').check();
+        await rules.getByRole('group', { name: '会議の決定なしに終結できる終結理由' }).getByLabel('転居').check();
+        await rules.getByRole('button', { name: '保存する' }).click();
+        await rules.getByText('会議の決定のルールを保存しました。').waitFor();
+        await rules.getByText(/(転居・死亡|死亡・転居)（理由を記録します）/).waitFor();
         const card = page.locator('.meeting-body', { hasText: '支援調整会議（生活困窮者自立支援制度）' });
         await card.getByRole('button', { name: 'ルールを変更する' }).click();
         await card.getByRole('radio', { name: /法律上の守秘義務あり/ }).check();
@@ -108,7 +116,7 @@ describe('meeting rules in the browser', () => {
         await card.getByRole('button', { name: '保存する' }).click();
         await card.getByText(/守秘義務の根拠（条文）：守秘義務を定める法律の条文を入力してください/).first().waitFor();
         await card.getByRole('button', { name: 'やめる' }).click();
-        expect(await page.locator('.meeting-body', { hasText: '支援会議' }).first().textContent()).toContain('守秘義務');
+        expect(await page.locator('.meeting-body', { hasText: '支援会議（法第106条の6）' }).first().textContent()).toContain('守秘義務のある会議体（社会福祉法第106条の6）');
       });
     },
     TIMEOUT,

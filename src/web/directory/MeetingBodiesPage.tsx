@@ -5,6 +5,7 @@ import { useApiData } from '../lib/hooks.ts';
 import { can } from '../lib/access.ts';
 import { useUser } from '../lib/session.tsx';
 import { MeetingBodyRule, type MeetingBodyRuleView } from '../meetings/MeetingBodyRule.tsx';
+import { MeetingRulesPanel } from '../meetings/MeetingRulesForm.tsx';
 import type { MeetingBody, MunicipalityOverview } from '../lib/types.ts';
 import { DirectoryTabs } from './DirectoryTabs.tsx';
 
@@ -62,7 +63,7 @@ function MeetingBodyCard({ body, rules }: { body: MeetingBody; rules: BodyRulePr
 }
 
 export function MeetingBodiesPage() {
-  const { data, error, reload } = useApiData<MunicipalityOverview>('/api/v1/municipality');
+  const { data, error, reload, setData } = useApiData<MunicipalityOverview>('/api/v1/municipality');
   const user = useUser();
   const editable = can(user.role, 'settings.write');
   const rules = useApiData<{ items: MeetingBodyRuleView[] }>('/api/v1/meeting-bodies');
@@ -92,6 +93,11 @@ export function MeetingBodiesPage() {
         <>
           <section className="section" aria-labelledby="bodies-title">
             <h2 id="bodies-title">会議体</h2>
+            <MeetingRulesPanel
+              rules={data.settings.meetingRules}
+              editable={editable}
+              onSaved={(meetingRules) => setData({ ...data, settings: { ...data.settings, meetingRules } })}
+            />
             {data.meetingBodies.length === 0 ? (
               <p className="muted">会議体は登録されていません。</p>
             ) : (
