@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { carryableDecision, markCarriedOut, meetingRulesOf } from '../meetings/decisions.ts';
 import { requireCase, type CaseAccess } from '../access/case-access.ts';
 import { requireUser, type Gateway, type Scope } from '../access/gateway.ts';
 import type { PlanAction, PlanEvaluation, PlanGoal } from '../db/types.ts';
@@ -93,15 +94,19 @@ export type PlanSaveInput = z.infer<typeof planSaveSchema>;
 
 export const planApproveSchema = z
   .object({
-    decisionRef: z.string().trim().min(1).max(200).describe('承認した会議の決定'),
-    decidedOn: dateField.describe('承認の日付（会議の日付）'),
+    decisionId: z.uuid().nullable().optional().describe('承認した重層的支援会議の決定'),
+    decisionRef: z.string().trim().min(1).max(200).nullable().optional().describe('承認した会議の決定'),
+    decidedOn: dateField.nullable().optional().describe('承認の日付（会議の日付）'),
     meetingId: z.uuid().nullable().optional().describe('会議'),
     version: int32({ min: 1 }).describe('版'),
   })
   .strict();
 export interface PlanApproveInput {
-  decisionRef: string;
-  decidedOn: string;
+  /** The 重層的支援会議 decision carried out; required where the municipality's rules bind approval to a meeting. */
+  decisionId?: string | null | undefined;
+  /** Free text, only where the rules do not bind approval to a meeting. */
+  decisionRef?: string | null | undefined;
+  decidedOn?: string | null | undefined;
   meetingId?: string | null | undefined;
   /** The plan's version as read; omitted by callers that hold the plan row already (the meetings module). */
   version?: number | undefined;
@@ -735,7 +740,8 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
   }
   if (!caseIsOpen(access.status)) throw closedCaseRefusal(access.status);
   const today = todayJst();
-  if (input.decidedOn > today) throw invalid({ decidedOn: '承認の日付（会議の日付）：未来の日付は入力できません' });
+  const basis = await approvalBasis(scope, caseId, planId, input);
+  if (basis.decidedOn > today) throw invalid({ decidedOn: '承認の日付（会議の日付）：未来の日付は入力できません' });
   const current = (await versionRows(scope)
     .where('v.plan_id', '=', planId)
     .where('v.version_no', '=', plan.current_version)
@@ -744,7 +750,7 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
   if (!current.consent_on) missing.consentOn = '本人の同意の日付：承認の前に、本人の同意を得た日付をプランに入力してください';
   if (!current.consent_method) missing.consentMethod = '本人の同意の方法：承認の前に、同意の方法（書面・口頭）をプランに入力してください';
   if (!current.next_review_on) missing.nextReviewOn = '次回評価日：承認の前に、次回評価日をプランに入力してください';
-  else if (current.next_review_on <= input.decidedOn) missing.nextReviewOn = '次回評価日：承認の日付より後の日付をプランに入力してください';
+  else if (current.next_review_on <= basis.decidedOn) missing.nextReviewOn = '次回評価日：承認の日付より後の日付をプランに入力してください';
   if (Object.keys(missing).length) {
     throw invalid(missing, `承認するには、プランに次の項目が必要です（${Object.keys(missing).length}件）。プランを編集して入力してから承認してください。`);
   }
@@ -777,7 +783,7 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
       .where('municipality_id', '=', scope.municipalityId)
       .where('id', '=', o.id)
       .execute();
-    await addEvent(scope, o.id, 'superseded', `第${plan.plan_no}回プランの承認（${input.decisionRef}）により見直し`);
+    await addEvent(scope, o.id, 'superseded', `第${plan.plan_no}回プランの承認（${basis.decisionRef}）により見直し`);
   }
 
   const startsNow = access.status === 'active';
@@ -785,11 +791,12 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
     .updateTable('plans')
     .set({
       status: startsNow ? 'active' : 'approved',
-      approved_on: input.decidedOn,
-      approval_ref: input.decisionRef,
-      approval_meeting_id: input.meetingId ?? null,
+      approved_on: basis.decidedOn,
+      approval_ref: basis.decisionRef,
+      approval_meeting_id: basis.meetingId,
+      approval_decision_id: basis.decisionId,
       approved_by_user_id: ctx.userId,
-      ...(startsNow ? { started_on: input.decidedOn } : {}),
+      ...(startsNow ? { started_on: basis.decidedOn } : {}),
       next_review_on: current.next_review_on,
       version: plan.version + 1,
       updated_at: new Date(),
@@ -797,13 +804,14 @@ export async function approvePlan(scope: Scope, caseId: string, planId: string, 
     .where('municipality_id', '=', scope.municipalityId)
     .where('id', '=', planId)
     .execute();
-  await addEvent(scope, planId, 'approved', `${input.decisionRef}｜会議の日付：${formatDate(input.decidedOn)}`);
+  if (basis.decisionId) await markCarriedOut(scope, basis.decisionId, { planVersion: plan.current_version });
+  await addEvent(scope, planId, 'approved', `${basis.decisionRef}｜会議の日付：${formatDate(basis.decidedOn)}`);
   if (startsNow) await addEvent(scope, planId, 'active', '支援中の事例のため、承認と同時に実施を開始');
   scope.audit('plan.approve', {
     targetType: 'case',
     targetId: caseId,
     subjectPersonId: access.primaryPersonId,
-    details: { planId, planNo: plan.plan_no, decisionRef: input.decisionRef, decidedOn: input.decidedOn, meetingId: input.meetingId ?? null, superseded: older.map((o) => o.id) },
+    details: { planId, planNo: plan.plan_no, decisionRef: basis.decisionRef, decidedOn: basis.decidedOn, meetingId: basis.meetingId, meetingDecisionId: basis.decisionId, superseded: older.map((o) => o.id) },
   });
   return loadPlan(scope, caseId, planId, access);
 }
@@ -995,4 +1003,36 @@ export function planRoutes(gateway: Gateway): AnyRoute[] {
       handler: ({ ctx, params, body }) => gateway.run(ctx, 'case.write', (scope) => changeReviewDate(scope, params.id, params.planId, body)),
     }),
   ];
+}
+
+/**
+ * What an approval rests on: the named 重層的支援会議 decision (checked:
+ * held meeting of a jusou body, this case on the agenda, this plan, not
+ * carried out before) — required where the municipality's rules bind plan
+ * approval to a meeting — or, where they do not, the typed reference and date.
+ */
+async function approvalBasis(
+  scope: Scope,
+  caseId: string,
+  planId: string,
+  input: PlanApproveInput,
+): Promise<{ decisionRef: string; decidedOn: string; meetingId: string | null; decisionId: string | null }> {
+  if (input.decisionId) {
+    const d = await carryableDecision(scope, { caseId, kind: 'plan_approval', decisionId: input.decisionId, planId, field: 'decisionId' });
+    return { decisionRef: d.ref, decidedOn: d.meetingDate, meetingId: d.meetingId, decisionId: d.id };
+  }
+  const rules = await meetingRulesOf(scope);
+  if (rules.meetingDecisions.includes('plan_approval')) {
+    throw new AppError(
+      422,
+      'meeting_decision_required',
+      'プランの承認は重層的支援会議で決定します。開催済みの重層的支援会議でこのプランの承認を決定し、その決定を選んでください。',
+      { decisionId: '会議の決定：プランを承認した重層的支援会議の決定を選んでください' },
+    );
+  }
+  const missing: Record<string, string> = {};
+  if (!input.decisionRef) missing.decisionRef = '承認した会議の決定：入力してください';
+  if (!input.decidedOn) missing.decidedOn = '承認の日付（会議の日付）：入力してください';
+  if (Object.keys(missing).length) throw invalid(missing);
+  return { decisionRef: input.decisionRef!, decidedOn: input.decidedOn!, meetingId: input.meetingId ?? null, decisionId: null };
 }

@@ -99,9 +99,11 @@ export const closureSchema = z
   .object({
     reason: z.enum(CLOSURE_REASONS).describe('終結理由'),
     note: z.string().trim().max(2000).nullable().optional().describe('終結の経緯'),
-    meetingRef: z.string().trim().min(1).max(200).describe('終結を決めた会議（重層的支援会議）'),
-    meetingDate: dateField.describe('会議の日付'),
+    meetingRef: z.string().trim().min(1).max(200).nullable().optional().describe('終結を決めた会議（重層的支援会議）'),
+    meetingDate: dateField.nullable().optional().describe('会議の日付'),
     meetingId: z.uuid().nullable().optional().describe('会議'),
+    decisionId: z.uuid().nullable().optional().describe('終結を決めた重層的支援会議の決定'),
+    exceptionReason: z.string().trim().min(1).max(1000).nullable().optional().describe('会議の決定によらない理由'),
     followUpAgencyId: z.uuid().nullable().optional().describe('終結後につながり続ける機関（伴走）'),
     followUpFrequency: z.string().trim().max(100).nullable().optional().describe('伴走の頻度'),
     followUpIntervalDays: int32({ min: 1, max: 366 }).nullable().optional().describe('連絡の間隔（日）'),
@@ -124,6 +126,7 @@ export const transitionInputSchema = z
     effectiveOn: dateField.nullable().optional().describe('日付'),
     meetingRef: z.string().trim().max(200).nullable().optional().describe('決定した会議'),
     meetingDate: dateField.nullable().optional().describe('会議の日付'),
+    decisionId: z.uuid().nullable().optional().describe('中断を決めた重層的支援会議の決定'),
     closure: closureSchema.nullable().optional().describe('終結の内容'),
     version: int32({ min: 1 }).describe('版'),
   })

@@ -11,6 +11,7 @@ import {
 } from '../access/person-access.ts';
 import { displayName, requirePersonAccess } from '../people/service.ts';
 import { transitionReferral } from '../referrals/service.ts';
+import { carryableDecision, markCarriedOut, meetingRulesOf, type CarryableDecision } from '../meetings/decisions.ts';
 import { AppError, conflict, invalid, notFound } from '../server/errors.ts';
 import {
   CASE_ORIGIN_LABELS,
@@ -209,8 +210,15 @@ async function addTransitionRow(
   caseId: string,
   from: CaseStatus | null,
   to: CaseStatus,
-  rest: { effectiveOn: string; reason: string; meetingRef?: string | null; meetingDate?: string | null; details?: Record<string, unknown> | null },
-) {
+  rest: {
+    effectiveOn: string;
+    reason: string;
+    meetingRef?: string | null;
+    meetingDate?: string | null;
+    details?: Record<string, unknown> | null;
+    meetingDecisionId?: string | null;
+  },
+): Promise<number> {
   const ctx = requireUser(scope);
   const last = await scope.trx
     .selectFrom('case_transitions')
@@ -218,12 +226,13 @@ async function addTransitionRow(
     .where('municipality_id', '=', scope.municipalityId)
     .where('case_id', '=', caseId)
     .executeTakeFirst();
+  const seq = Number(last?.s ?? 0) + 1;
   await scope.trx
     .insertInto('case_transitions')
     .values({
       municipality_id: scope.municipalityId,
       case_id: caseId,
-      seq: Number(last?.s ?? 0) + 1,
+      seq,
       from_status: from,
       to_status: to,
       effective_on: rest.effectiveOn,
@@ -231,10 +240,12 @@ async function addTransitionRow(
       meeting_ref: rest.meetingRef ?? null,
       meeting_date: rest.meetingDate ?? null,
       details: rest.details ? JSON.stringify(rest.details) : null,
+      meeting_decision_id: rest.meetingDecisionId ?? null,
       by_user_id: ctx.userId,
       by_agency_id: ctx.agencyId,
     })
     .execute();
+  return seq;
 }
 
 /**
@@ -1113,6 +1124,7 @@ export async function transitionCase(scope: Scope, caseId: string, input: Transi
   const effectiveOn = input.effectiveOn ?? today;
   if (effectiveOn > today) throw invalid({ effectiveOn: '日付：未来の日付は入力できません' });
   if (input.meetingDate && input.meetingDate > today) throw invalid({ meetingDate: '会議の日付：未来の日付は入力できません' });
+  const decided = await meetingBasis(scope, caseId, to, input);
 
   const latestPlan = await scope.trx
     .selectFrom('plans')
@@ -1169,7 +1181,12 @@ export async function transitionCase(scope: Scope, caseId: string, input: Transi
         '終結の前に、プランの目標ごとの評価（達成・一部達成・未達成）を記録してください。',
       );
     }
-    if (c.meetingDate > today) throw invalid({ 'closure.meetingDate': '会議の日付：未来の日付は入力できません' });
+    if (decided?.decision) {
+      c.meetingRef = decided.decision.ref;
+      c.meetingDate = decided.decision.meetingDate;
+      c.meetingId = decided.decision.meetingId;
+    }
+    if (c.meetingDate && c.meetingDate > today) throw invalid({ 'closure.meetingDate': '会議の日付：未来の日付は入力できません' });
     if (c.followUpAgencyId) {
       const onTeam = await scope.trx
         .selectFrom('case_members')
@@ -1190,9 +1207,10 @@ export async function transitionCase(scope: Scope, caseId: string, input: Transi
       closure_reason: c.reason,
       closure_note: c.note ?? null,
       closed_on: effectiveOn,
-      closure_meeting_ref: c.meetingRef,
-      closure_meeting_date: c.meetingDate,
+      closure_meeting_ref: c.meetingRef ?? null,
+      closure_meeting_date: c.meetingDate ?? null,
       closure_meeting_id: c.meetingId ?? null,
+      closure_decision_id: decided?.decision?.id ?? null,
       follow_up_agency_id: c.followUpAgencyId ?? null,
       follow_up_frequency: c.followUpFrequency ?? null,
       follow_up_interval_days: c.followUpIntervalDays ?? null,
@@ -1209,26 +1227,86 @@ export async function transitionCase(scope: Scope, caseId: string, input: Transi
       closure_meeting_ref: null,
       closure_meeting_date: null,
       closure_meeting_id: null,
+      closure_decision_id: null,
       follow_up_agency_id: null,
       follow_up_frequency: null,
       follow_up_interval_days: null,
     });
   }
+  if (decided?.exception) details = { ...details, exception: decided.exception };
 
   await scope.trx.updateTable('cases').set(set).where('municipality_id', '=', scope.municipalityId).where('id', '=', caseId).execute();
-  await addTransitionRow(scope, caseId, from, to, {
+  const seq = await addTransitionRow(scope, caseId, from, to, {
     effectiveOn,
     reason: input.reason,
-    meetingRef: to === 'closed' ? input.closure!.meetingRef : (input.meetingRef ?? null),
-    meetingDate: to === 'closed' ? input.closure!.meetingDate : (input.meetingDate ?? null),
+    meetingRef: decided?.decision?.ref ?? (to === 'closed' ? input.closure!.meetingRef : input.meetingRef) ?? null,
+    meetingDate: decided?.decision?.meetingDate ?? (to === 'closed' ? input.closure!.meetingDate : input.meetingDate) ?? null,
     details,
+    meetingDecisionId: decided?.decision?.id ?? null,
   });
+  if (decided?.decision) await markCarriedOut(scope, decided.decision.id, { transitionSeq: seq });
   scope.audit('case.transition', {
     targetType: 'case',
     targetId: caseId,
     subjectPersonId: access.primaryPersonId,
     reason: input.reason,
-    details: { from, to },
+    details: {
+      from,
+      to,
+      ...(decided?.decision ? { meetingDecisionId: decided.decision.id, meetingId: decided.decision.meetingId } : {}),
+      ...(decided?.exception ? { exception: decided.exception } : {}),
+    },
   });
   return loadCase(scope, caseId, { ...access, status: to, version: row.version + 1 });
+}
+
+/**
+ * The meeting decision a closure or suspension carries out (DOMAIN.md §4
+ * rules 1, 6). When the municipality's rules bind the move to a
+ * 重層的支援会議 it must name an eligible decision (meetings/decisions.ts),
+ * unless it is a closure for a reason the rules exempt (e.g. 死亡・転居),
+ * recorded with its reason; otherwise 422 with the reason. A named decision
+ * is checked even where the rules do not require one. Other moves: null.
+ */
+async function meetingBasis(
+  scope: Scope,
+  caseId: string,
+  to: CaseStatus,
+  input: TransitionInput,
+): Promise<{ decision: CarryableDecision | null; exception: { closureReason: string; reason: string } | null } | null> {
+  if (to !== 'closed' && to !== 'suspended') return null;
+  const kind = to === 'closed' ? 'closure' : 'suspension';
+  const field = to === 'closed' ? 'closure.decisionId' : 'decisionId';
+  const decisionId = to === 'closed' ? input.closure?.decisionId : input.decisionId;
+  if (decisionId) return { decision: await carryableDecision(scope, { caseId, kind, decisionId, field }), exception: null };
+  const rules = await meetingRulesOf(scope);
+  const exceptionReason = to === 'closed' ? input.closure?.exceptionReason : null;
+  if (!rules.meetingDecisions.includes(kind)) {
+    if (to === 'closed' && !input.closure?.meetingRef) {
+      throw invalid({ 'closure.meetingRef': '終結を決めた会議：会議名を入力してください' }, '終結を決めた会議と日付を入力してください。');
+    }
+    return null;
+  }
+  const label = to === 'closed' ? '終結' : '中断';
+  if (to === 'closed' && exceptionReason) {
+    const reason = input.closure!.reason;
+    if (!rules.closureExceptions.includes(reason)) {
+      throw new AppError(
+        422,
+        'meeting_decision_required',
+        `「${reason}」による終結は、この自治体のルールでは重層的支援会議の決定が必要です。会議の決定を選んでください。`,
+        { 'closure.exceptionReason': `会議の決定によらない理由：「${reason}」は会議の決定なしに終結できる理由に含まれていません` },
+      );
+    }
+    return { decision: null, exception: { closureReason: reason, reason: exceptionReason } };
+  }
+  const exempt = to === 'closed' && rules.closureExceptions.includes(input.closure!.reason);
+  throw new AppError(
+    422,
+    'meeting_decision_required',
+    exempt
+      ? `「${input.closure!.reason}」による終結は会議の決定なしでもできますが、その理由の記録が必要です。会議の決定を選ぶか、会議の決定によらない理由を入力してください。`
+      : `${label}は重層的支援会議で決定します。開催済みの重層的支援会議でこの事例の${label}を決定し、その決定を選んでください。`,
+    exempt ? { 'closure.exceptionReason': '会議の決定によらない理由：入力してください' } : { [field]: `会議の決定：${label}を決めた重層的支援会議の決定を選んでください` },
+  );
 }

@@ -22,6 +22,7 @@ import * as auditHardening from './migrations/20261203T0900_audit_hardening.ts';
 import * as departmentsTaxonomy from './migrations/20261203T1200_departments_taxonomy.ts';
 import * as retention from './migrations/20261203T1300_retention.ts';
 import * as referralProgress from './migrations/20261203T1100_referral_progress.ts';
+import * as meetingRules from './migrations/20261203T1000_meeting_rules.ts';
 
 export type Db = Kysely<Database>;
 
@@ -165,6 +166,7 @@ const migrations: Record<string, Migration> = {
   '20261203T1200_departments_taxonomy': departmentsTaxonomy,
   '20261203T1300_retention': retention,
   '20261203T1100_referral_progress': referralProgress,
+  '20261203T1000_meeting_rules': meetingRules,
 };
 
 class StaticProvider implements MigrationProvider {

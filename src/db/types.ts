@@ -79,6 +79,16 @@ export interface MeetingBodyTable {
   frequency: string | null;
   consent_required: boolean | null;
   joint_with: string[];
+  /** 'statutory' (守秘義務 by law: no consent gate) or 'consent' (migration 20261203T1000). */
+  confidentiality: Generated<string>;
+  confidentiality_basis: string | null;
+  /** 'secretariat': only the 市 (事務局) convenes; null: coordinators too. */
+  convened_by: string | null;
+  /** 主催: the agency that hosts every meeting of the body. */
+  host_agency_id: string | null;
+  /** The 市 (事務局) attends every meeting of the body. */
+  secretariat_attends: Generated<boolean>;
+  version: Generated<number>;
 }
 
 export interface PlacementTable {
@@ -546,6 +556,8 @@ export interface CaseTable {
   closure_meeting_ref: string | null;
   closure_meeting_date: NullableDate;
   closure_meeting_id: string | null;
+  /** The 重層的支援会議 decision the closure carried out (migration 20261203T1000). */
+  closure_decision_id: Generated<string | null>;
   /** Nobody of the 主担当 agency is named on the team (kept by triggers; migration 20261202T1100). */
   lead_unassigned: Generated<boolean>;
   follow_up_agency_id: string | null;
@@ -575,6 +587,8 @@ export interface CaseTransitionTable {
   meeting_ref: string | null;
   meeting_date: NullableDate;
   details: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  /** The meeting decision this move carried out (migration 20261203T1000). */
+  meeting_decision_id: Generated<string | null>;
   by_user_id: string | null;
   by_agency_id: string | null;
   at: CreatedAt;
@@ -700,6 +714,8 @@ export interface PlanTable {
   approved_on: NullableDate;
   approval_ref: string | null;
   approval_meeting_id: string | null;
+  /** The 重層的支援会議 decision that approved the plan (migration 20261203T1000). */
+  approval_decision_id: Generated<string | null>;
   approved_by_user_id: string | null;
   started_on: NullableDate;
   evaluation: ColumnType<PlanEvaluation | null, string | null, string | null>;

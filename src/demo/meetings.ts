@@ -484,6 +484,32 @@ export async function writeMeetingDetails(db: Db, plan: MeetingPlan, municipalit
   }
   await bulkInsert(db, 'meeting_agenda_items', rows.meeting_agenda_items);
   await bulkInsert(db, 'meeting_decisions', rows.meeting_decisions);
+  await linkCarriedOutDecisions(db, municipalityId);
   await bulkInsert(db, 'resource_gaps', rows.resource_gaps);
   await bulkInsert(db, 'meeting_follow_ups', rows.meeting_follow_ups);
+}
+
+/**
+ * Link each approval and closure to the decision it carried out, as the
+ * services do (plans.approval_decision_id, case_transitions.meeting_decision_id,
+ * cases.closure_decision_id), once the decisions are loaded.
+ */
+async function linkCarriedOutDecisions(db: Db, mid: string): Promise<void> {
+  await sql`
+    update plans p set approval_decision_id = d.id
+    from meeting_decisions d
+    where d.municipality_id = p.municipality_id and d.plan_id = p.id and d.kind = 'plan_approval' and d.meeting_id = p.approval_meeting_id
+      and p.municipality_id = ${mid}::uuid and p.approval_decision_id is null`.execute(db);
+  await sql`
+    update case_transitions t set meeting_decision_id = d.id
+    from meeting_decisions d
+    join meeting_agenda_items i on i.municipality_id = d.municipality_id and i.id = d.agenda_item_id
+    where d.municipality_id = t.municipality_id and i.case_id = t.case_id and d.case_transition_seq = t.seq
+      and d.kind in ('closure', 'suspension') and t.municipality_id = ${mid}::uuid`.execute(db);
+  await sql`
+    update cases k set closure_decision_id = t.meeting_decision_id
+    from case_transitions t
+    where t.municipality_id = k.municipality_id and t.case_id = k.id and t.to_status = 'closed' and t.meeting_decision_id is not null
+      and k.status = 'closed' and k.municipality_id = ${mid}::uuid
+      and t.seq = (select max(t2.seq) from case_transitions t2 where t2.municipality_id = k.municipality_id and t2.case_id = k.id and t2.to_status = 'closed')`.execute(db);
 }

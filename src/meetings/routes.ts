@@ -41,7 +41,10 @@ import {
   saveMinutes,
   setAttendance,
   updateMeeting,
+  caseDecisionChoices,
 } from './service.ts';
+import { listMeetingBodies, meetingBodyPatchSchema, updateMeetingBody } from './bodies.ts';
+import { MEETING_BOUND_DECISIONS } from '../shared/meetings.ts';
 
 const idParams = z.object({ id: z.uuid() });
 const attendeeParams = z.object({ id: z.uuid(), attendeeId: z.uuid() });
@@ -289,6 +292,33 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       summary: '資源開発の課題の一覧（会議の決定から。支援会議のものはその出席者だけ）',
       tag: TAG,
       handler: ({ ctx }) => gateway.run(ctx, 'meeting.read', (scope) => listResourceGaps(scope)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/cases/:id/meeting-decisions',
+      summary: '終結・中断・プラン承認に選べる重層的支援会議の決定（開催済み・この事例の議題・未反映。事例の主担当・コーディネーター）',
+      tag: TAG,
+      params: idParams,
+      query: z
+        .object({ kind: z.enum(MEETING_BOUND_DECISIONS).describe('決定の種類'), planId: z.uuid().optional().describe('プラン') })
+        .strict(),
+      handler: ({ ctx, params, query }) => gateway.run(ctx, 'case.read', (scope) => caseDecisionChoices(scope, params.id, query.kind, query.planId)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/meeting-bodies',
+      summary: '会議体と、それぞれの守秘義務・招集・主催・出席のルール',
+      tag: TAG,
+      handler: ({ ctx }) => gateway.run(ctx, 'settings.read', (scope) => listMeetingBodies(scope)),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/meeting-bodies/:id',
+      summary: '会議体のルールの変更（管理者。版が古いと409）',
+      tag: TAG,
+      params: idParams,
+      body: meetingBodyPatchSchema,
+      handler: ({ ctx, params, body }) => gateway.run(ctx, 'settings.write', (scope) => updateMeetingBody(scope, params.id, body)),
     }),
   ];
 }

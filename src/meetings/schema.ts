@@ -120,6 +120,7 @@ export const decisionAddSchema = z
     planId: z.uuid().nullable().optional().describe('承認するプラン'),
     closure: decisionClosureSchema.nullable().optional().describe('終結の内容'),
     leadAgencyId: z.uuid().nullable().optional().describe('主担当にする機関'),
+    carryOut: z.boolean().optional().describe('事例に反映する（プラン承認・終結・中断）'),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -11,9 +11,17 @@ import { todayJst } from '../shared/date-input.ts';
 import { fiscalYear, formatFiscalYear } from '../shared/dates.ts';
 import { newId } from '../shared/ids.ts';
 import {
+  type MeetingBoundDecision,
+  confidentialityNotice,
+  confidentialityText,
+  confidentialityTextVersion,
+  secretariatDecisions,
+  type ConfidentialityRule,
+  type ServiceDecider,
+} from '../shared/meetings.ts';
+import { eligibleDecisions, meetingRulesOf, type CarryableDecision } from './decisions.ts';
+import {
   CASE_DECISIONS,
-  CONFIDENTIALITY_TEXT,
-  CONFIDENTIALITY_TEXT_VERSION,
   DECISION_KIND_LABELS,
   DECISIONS_BY_MEETING,
   MEETING_KIND_LABELS,
@@ -61,6 +69,11 @@ interface MeetingRow {
   meeting_body_id: string;
   body_name: string;
   body_legal_basis: string | null;
+  body_confidentiality: string;
+  body_confidentiality_basis: string | null;
+  body_convened_by: string | null;
+  body_host_agency_id: string | null;
+  body_secretariat_attends: boolean;
   kind: string;
   title: string;
   scheduled_at: Date;
@@ -82,6 +95,10 @@ interface MeetingRow {
 export interface MeetingAccess {
   meeting: MeetingRow;
   kind: MeetingKind;
+  /** The body bears a statutory 守秘義務 (支援会議, 要保護児童対策地域協議会 …): no consent gate, acknowledgement first, attendees only. */
+  confidential: boolean;
+  /** The article that imposes the duty (e.g. 児童福祉法第25条の5). */
+  confidentialityBasis: string | null;
   /** The user's own attendee row (invited and not removed). */
   attendeeId: string | null;
   acknowledgedAt: Date | null;
@@ -105,6 +122,11 @@ function meetingQuery(scope: Scope) {
       'm.meeting_body_id',
       'b.name as body_name',
       'b.legal_basis as body_legal_basis',
+      'b.confidentiality as body_confidentiality',
+      'b.confidentiality_basis as body_confidentiality_basis',
+      'b.convened_by as body_convened_by',
+      'b.host_agency_id as body_host_agency_id',
+      'b.secretariat_attends as body_secretariat_attends',
       'm.kind',
       'm.title',
       'm.scheduled_at',
@@ -161,14 +183,17 @@ export async function requireMeeting(scope: Scope, meetingId: string, action = '
     .where('a.removed_at', 'is', null)
     .executeTakeFirst();
   const kind = asKind(meeting.kind);
+  const confidential = kind === 'shien' || meeting.body_confidentiality === 'statutory';
   const acknowledgedAt = mine?.acknowledged_at ? new Date(mine.acknowledged_at) : null;
   return {
     meeting,
     kind,
+    confidential,
+    confidentialityBasis: confidential ? (meeting.body_confidentiality_basis ?? (kind === 'shien' ? '社会福祉法第106条の6' : null)) : null,
     attendeeId: mine?.id ?? null,
     acknowledgedAt,
     manage: meeting.created_by_user_id === ctx.userId || meeting.chair_user_id === ctx.userId || mine?.role === 'chair',
-    open: !!mine && (kind !== 'shien' || !!acknowledgedAt),
+    open: !!mine && (!confidential || !!acknowledgedAt),
   };
 }
 
@@ -177,8 +202,10 @@ function requireOpen(scope: Scope, access: MeetingAccess): void {
   if (!access.attendeeId) scope.deny('not an attendee of the meeting', 'この会議の出席者ではないため、議題・資料・記録は開けません。');
   if (!access.open) {
     scope.deny(
-      'confidentiality not acknowledged (支援会議)',
-      '守秘義務の確認が必要です。支援会議（社会福祉法第106条の6）の資料・記録を開く前に、守秘義務を確認してください。',
+      'confidentiality not acknowledged',
+      access.kind === 'shien'
+        ? '守秘義務の確認が必要です。支援会議（社会福祉法第106条の6）の資料・記録を開く前に、守秘義務を確認してください。'
+        : `守秘義務の確認が必要です。この会議体（${access.confidentialityBasis ?? '法律の規定'}による守秘義務あり）の資料・記録を開く前に、守秘義務を確認してください。`,
     );
   }
 }
@@ -259,14 +286,25 @@ export interface MeetingDetail extends MeetingSummary {
   chairUserId: string | null;
   jointMeetings: { id: string; title: string; bodyName: string }[];
   note: string | null;
-  /** 支援会議: everything shared there is 非公開. */
+  /** A body with a statutory 守秘義務 (支援会議 and the like): everything shared there is 非公開. */
   confidential: boolean;
+  /** The body's rule as the meeting page states it. */
+  rule: {
+    confidentiality: ConfidentialityRule;
+    confidentialityBasis: string | null;
+    notice: string;
+    convenedBy: 'secretariat' | null;
+    host: { id: string; name: string } | null;
+    secretariatAttends: boolean;
+    /** 参加支援 / アウトリーチ: who decides them in this municipality. */
+    serviceDecisions: { participationSupport: ServiceDecider; outreach: ServiceDecider };
+  };
   confidentiality: { required: boolean; text: string; textVersion: string; acknowledgedAt: string | null } | null;
   attendees: AttendeeView[];
   /** Null until the agenda is open to the user (支援会議: after the acknowledgement). */
   agenda: AgendaItemView[] | null;
   version: number;
-  can: { manage: boolean; acknowledge: boolean; addAgenda: boolean; decide: boolean };
+  can: { manage: boolean; acknowledge: boolean; addAgenda: boolean; decide: boolean; decisionKinds: DecisionKind[] };
 }
 
 function summaryOf(m: MeetingRow): MeetingSummary {
@@ -433,13 +471,20 @@ async function loadAgenda(scope: Scope, meetingId: string): Promise<AgendaItemVi
 
 async function loadDetail(scope: Scope, access: MeetingAccess): Promise<MeetingDetail> {
   const m = access.meeting;
-  const [attendees, agenda, joint] = await Promise.all([
+  const ctx = requireUser(scope);
+  const [attendees, agenda, joint, rules, host] = await Promise.all([
     loadAttendees(scope, m.id),
     access.open ? loadAgenda(scope, m.id) : Promise.resolve(null),
     m.joint_group_id
       ? meetingQuery(scope).where('m.joint_group_id', '=', m.joint_group_id).where('m.id', '!=', m.id).orderBy('m.scheduled_at').execute()
       : Promise.resolve([] as MeetingRow[]),
+    meetingRulesOf(scope),
+    m.body_host_agency_id
+      ? scope.trx.selectFrom('agencies').select(['id', 'name']).where('municipality_id', '=', scope.municipalityId).where('id', '=', m.body_host_agency_id).executeTakeFirst()
+      : Promise.resolve(undefined),
   ]);
+  const reserved = secretariatDecisions(rules);
+  const confidentiality: ConfidentialityRule = access.confidential ? 'statutory' : 'consent';
   return {
     ...summaryOf(m),
     meetingBodyId: m.meeting_body_id,
@@ -449,13 +494,22 @@ async function loadDetail(scope: Scope, access: MeetingAccess): Promise<MeetingD
     chairUserId: m.chair_user_id,
     jointMeetings: joint.map((j) => ({ id: j.id, title: j.title, bodyName: j.body_name })),
     note: m.note,
-    confidential: access.kind === 'shien',
+    confidential: access.confidential,
+    rule: {
+      confidentiality,
+      confidentialityBasis: access.confidentialityBasis,
+      notice: confidentialityNotice(confidentiality, access.confidentialityBasis),
+      convenedBy: m.body_convened_by === 'secretariat' ? 'secretariat' : null,
+      host: host ?? null,
+      secretariatAttends: m.body_secretariat_attends,
+      serviceDecisions: { participationSupport: rules.participationSupportDecidedBy, outreach: rules.outreachDecidedBy },
+    },
     confidentiality:
-      access.kind === 'shien'
+      access.confidential
         ? {
             required: !access.acknowledgedAt,
-            text: CONFIDENTIALITY_TEXT,
-            textVersion: CONFIDENTIALITY_TEXT_VERSION,
+            text: confidentialityText(m.body_name, access.confidentialityBasis),
+            textVersion: confidentialityTextVersion(access.confidentialityBasis),
             acknowledgedAt: access.acknowledgedAt ? access.acknowledgedAt.toISOString() : null,
           }
         : null,
@@ -464,9 +518,10 @@ async function loadDetail(scope: Scope, access: MeetingAccess): Promise<MeetingD
     version: m.version,
     can: {
       manage: access.manage && m.status !== 'cancelled',
-      acknowledge: access.kind === 'shien' && !!access.attendeeId && !access.acknowledgedAt,
+      acknowledge: access.confidential && !!access.attendeeId && !access.acknowledgedAt,
       addAgenda: access.open && m.status !== 'cancelled',
       decide: access.open && m.status !== 'cancelled',
+      decisionKinds: DECISIONS_BY_MEETING[access.kind].filter((k) => ctx.roles.includes('secretariat') || !reserved.includes(k)),
     },
   };
 }
@@ -550,7 +605,7 @@ export async function createMeeting(scope: Scope, input: MeetingCreateInput): Pr
   const ctx = requireUser(scope);
   const body = await scope.trx
     .selectFrom('meeting_bodies')
-    .select(['id', 'kind', 'convener', 'name'])
+    .select(['id', 'kind', 'convener', 'name', 'convened_by', 'host_agency_id'])
     .where('municipality_id', '=', scope.municipalityId)
     .where('id', '=', input.meetingBodyId)
     .executeTakeFirst();
@@ -559,6 +614,15 @@ export async function createMeeting(scope: Scope, input: MeetingCreateInput): Pr
   if (kind === 'shien' && !ctx.roles.includes('secretariat')) {
     scope.deny('支援会議 is convened by the municipality (secretariat) only', '支援会議（社会福祉法第106条の6）は市（事務局）が招集します。');
   }
+  if (body.convened_by === 'secretariat' && !ctx.roles.includes('secretariat')) {
+    scope.deny('the body is convened by the municipality (secretariat)', `${body.name}は市（事務局）が招集します（この自治体の会議体の設定）。`);
+  }
+  // 主催: a body with a host agency is hosted by it (小金井市: 重層的支援会議は社協が主催).
+  if (body.host_agency_id && input.organizerAgencyId && input.organizerAgencyId !== body.host_agency_id) {
+    const hostName = await scope.trx.selectFrom('agencies').select('name').where('municipality_id', '=', scope.municipalityId).where('id', '=', body.host_agency_id).executeTakeFirst();
+    throw invalid({ organizerAgencyId: `主催者：${body.name}の主催は${hostName?.name ?? '会議体で決められた機関'}です（この自治体の会議体の設定）` });
+  }
+  const organizerAgencyId = input.organizerAgencyId ?? body.host_agency_id ?? null;
   const scheduledAt = new Date(input.scheduledAt);
   if (input.organizerAgencyId) {
     const agency = await scope.trx
@@ -595,7 +659,7 @@ export async function createMeeting(scope: Scope, input: MeetingCreateInput): Pr
       place: input.place ?? null,
       online: input.online,
       convener: input.convener ?? body.convener ?? null,
-      organizer_agency_id: input.organizerAgencyId ?? null,
+      organizer_agency_id: organizerAgencyId,
       chair_user_id: ctx.userId,
       joint_group_id: jointGroupId,
       note: input.note ?? null,
@@ -643,6 +707,7 @@ export async function updateMeeting(scope: Scope, meetingId: string, input: Meet
       current: await loadDetail(scope, await requireMeeting(scope, meetingId)),
     });
   }
+  if (input.status === 'held' && access.meeting.status !== 'held') await requireSecretariatPresent(scope, access);
   const online = input.online ?? row.online;
   const place = input.place === undefined ? row.place : input.place;
   if (!online && !place) throw invalid({ place: '場所：場所を入力するか、オンラインを選んでください' });
@@ -697,7 +762,7 @@ export async function addAttendee(scope: Scope, meetingId: string, input: Attend
       .where('removed_at', 'is', null)
       .executeTakeFirst();
     if (already) throw invalid({ userId: '出席者（職員）：この職員はすでに出席者です' });
-    if (access.kind !== 'shien' && access.kind !== 'suishin') {
+    if (!access.confidential && access.kind !== 'suishin') {
       // 重層的支援会議: every person on the agenda must have consented to sharing with the new attendee's agency.
       const subjects = await agendaSubjects(scope, meetingId);
       for (const personId of subjects) {
@@ -813,7 +878,11 @@ export interface AcknowledgementView {
 export async function acknowledge(scope: Scope, meetingId: string): Promise<{ created: boolean; acknowledgement: AcknowledgementView }> {
   const ctx = requireUser(scope);
   const access = await requireMeeting(scope, meetingId, 'meeting.write');
-  if (access.kind !== 'shien') throw new AppError(422, 'not_applicable', '守秘義務の確認は支援会議（社会福祉法第106条の6）の出席者が行います。この会議では不要です。');
+  if (!access.confidential) {
+    throw new AppError(422, 'not_applicable', '守秘義務の確認は、法律上の守秘義務のある会議体（支援会議など）の出席者が行います。この会議では不要です。');
+  }
+  const text = confidentialityText(access.meeting.body_name, access.confidentialityBasis);
+  const textVersion = confidentialityTextVersion(access.confidentialityBasis);
   if (!access.attendeeId) scope.deny('not an attendee of the meeting', '守秘義務の確認は、この会議の出席者本人が行います。');
   if (access.acknowledgedAt) {
     const existing = await scope.trx
@@ -829,7 +898,7 @@ export async function acknowledge(scope: Scope, meetingId: string): Promise<{ cr
         attendeeId: access.attendeeId,
         acknowledgedAt: new Date(existing.acknowledged_at).toISOString(),
         textVersion: existing.text_version,
-        text: CONFIDENTIALITY_TEXT,
+        text,
       },
     };
   }
@@ -842,17 +911,17 @@ export async function acknowledge(scope: Scope, meetingId: string): Promise<{ cr
       attendee_id: access.attendeeId,
       user_id: ctx.userId,
       acknowledged_at: at,
-      text_version: CONFIDENTIALITY_TEXT_VERSION,
+      text_version: textVersion,
     })
     .execute();
   scope.audit('meeting.acknowledge', {
     targetType: 'meeting',
     targetId: meetingId,
-    details: { attendeeId: access.attendeeId, textVersion: CONFIDENTIALITY_TEXT_VERSION },
+    details: { attendeeId: access.attendeeId, textVersion: textVersion },
   });
   return {
     created: true,
-    acknowledgement: { attendeeId: access.attendeeId, acknowledgedAt: at.toISOString(), textVersion: CONFIDENTIALITY_TEXT_VERSION, text: CONFIDENTIALITY_TEXT },
+    acknowledgement: { attendeeId: access.attendeeId, acknowledgedAt: at.toISOString(), textVersion: textVersion, text },
   };
 }
 
@@ -913,6 +982,8 @@ export async function addAgendaItem(scope: Scope, meetingId: string, input: Agen
   if (input.kind !== 'topic') {
     if (kind === 'shien') {
       consentBasis = { basis: 'shien_106_6', label: '社会福祉法第106条の6（支援会議）：本人の同意は不要' };
+    } else if (access.confidential) {
+      consentBasis = { basis: 'statutory_confidentiality', law: access.confidentialityBasis, label: `${access.confidentialityBasis ?? '法律'}の守秘義務のある会議体：本人の同意は不要` };
     } else {
       if (!personId) {
         throw new AppError(
@@ -1055,7 +1126,7 @@ export async function getMaterials(scope: Scope, meetingId: string): Promise<Mat
   const access = await requireMeeting(scope, meetingId);
   requireOpen(scope, access);
   const rows = await agendaRows(scope).where('i.meeting_id', '=', meetingId).orderBy('i.seq').execute();
-  const agencies = access.kind === 'shien' ? [] : await attendingAgencies(scope, meetingId);
+  const agencies = access.confidential ? [] : await attendingAgencies(scope, meetingId);
   const items: MaterialItem[] = [];
   for (const r of rows) {
     const base = {
@@ -1068,7 +1139,7 @@ export async function getMaterials(scope: Scope, meetingId: string): Promise<Mat
       withheld: null as string | null,
       case: null as MaterialItem['case'],
     };
-    if (r.kind !== 'topic' && access.kind !== 'shien' && r.subject_person_id) {
+    if (r.kind !== 'topic' && !access.confidential && r.subject_person_id) {
       const check = await meetingConsent(scope, r.subject_person_id, agencies);
       if (!check.ok) {
         items.push({ ...base, withheld: '本人の同意（会議での情報共有）が現在は出席する機関を含まないため、資料を表示できません。' });
@@ -1086,13 +1157,17 @@ export async function getMaterials(scope: Scope, meetingId: string): Promise<Mat
     }
     items.push(base);
   }
-  scope.audit('meeting.materials.read', { targetType: 'meeting', targetId: meetingId, details: { items: items.length, confidential: access.kind === 'shien' } });
+  scope.audit('meeting.materials.read', { targetType: 'meeting', targetId: meetingId, details: { items: items.length, confidential: access.confidential } });
   return {
     meetingId,
     title: access.meeting.title,
     kind: access.kind,
-    confidential: access.kind === 'shien',
-    confidentialityLabel: access.kind === 'shien' ? '非公開（支援会議・守秘義務あり）' : null,
+    confidential: access.confidential,
+    confidentialityLabel: access.confidential
+      ? access.kind === 'shien'
+        ? '非公開（支援会議・守秘義務あり）'
+        : `非公開（${access.confidentialityBasis ?? '法律'}の守秘義務あり）`
+      : null,
     compiledAt: new Date().toISOString(),
     items,
   };
@@ -1176,55 +1251,95 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
       { kind: '決定の種類：この会議では選べません' },
     );
   }
-  if ((input.kind === 'participation_support' || input.kind === 'outreach') && !ctx.roles.includes('secretariat')) {
-    scope.deny(`${input.kind} is decided by the municipality`, '参加支援・アウトリーチの利用は、プランにもとづいて市（事務局）が決定します。');
+  // 参加支援 / アウトリーチ: decided as the municipality's rules say (小金井市: the 市 based on the plan; 福生市: the 重層的支援会議).
+  const rules = await meetingRulesOf(scope);
+  if (secretariatDecisions(rules).includes(input.kind) && !ctx.roles.includes('secretariat')) {
+    scope.deny(
+      `${input.kind} is decided by the municipality (settings.meetingRules)`,
+      `${input.kind === 'participation_support' ? '参加支援' : 'アウトリーチ'}の利用は、この自治体ではプランにもとづいて市（事務局）が決定します。`,
+    );
   }
   if (new Date(m.scheduled_at) > new Date()) throw new AppError(422, 'invalid_state', '決定は会議の開催後に記録します（開催予定の日時より前です）。');
+  await requireSecretariatPresent(scope, access);
   const item = await agendaRows(scope).where('i.meeting_id', '=', meetingId).where('i.id', '=', input.agendaItemId).executeTakeFirst();
   if (!item) throw invalid({ agendaItemId: '議題：この会議の議題から選んでください' });
   if (CASE_DECISIONS.includes(input.kind) && (item.kind !== 'case' || !item.case_id)) {
     throw invalid({ agendaItemId: `議題：「${DECISION_KIND_LABELS[input.kind]}」は事例の議題について決定します` });
   }
-  if (item.case_id && item.subject_person_id && access.kind !== 'shien' && access.kind !== 'suishin') {
+  if (item.case_id && item.subject_person_id && !access.confidential && access.kind !== 'suishin') {
     const check = await meetingConsent(scope, item.subject_person_id, await attendingAgencies(scope, meetingId));
     if (!check.ok) throw consentRequired(item.subject_person_id, check);
   }
-  // 主担当の決定 changes the case's lead agency when decided with consent (重層的支援会議 or another body);
-  // at a 支援会議 it is recorded only: the case team may not be within the person's consent.
-  const changesLead = input.kind === 'lead_decision' && !!item.case_id && (access.kind === 'jusou' || access.kind === 'other');
+  // 主担当の決定 changes the case's lead agency when decided with consent (重層的支援会議 or another consent-based body);
+  // at a body with a statutory 守秘義務 it is recorded only: the case team may not be within the person's consent.
+  const changesLead = input.kind === 'lead_decision' && !!item.case_id && !access.confidential && (access.kind === 'jusou' || access.kind === 'other');
   if (input.kind === 'lead_decision' && input.leadAgencyId && !changesLead) {
     throw invalid({
-      leadAgencyId:
-        access.kind === 'shien'
-          ? '主担当にする機関：支援会議では主担当の決定を記録だけします（機関は選びません）'
-          : '主担当にする機関：事例の議題のときだけ選びます',
+      leadAgencyId: access.confidential
+        ? '主担当にする機関：守秘義務のある会議体（支援会議など）では主担当の決定を記録だけします（機関は選びません）'
+        : '主担当にする機関：事例の議題のときだけ選びます',
     });
   }
   if (changesLead && !input.leadAgencyId) throw invalid({ leadAgencyId: '主担当にする機関：選んでください' });
-  if (input.kind === 'plan_approval' || input.kind === 'closure' || input.kind === 'suspension' || changesLead) {
+  const actsOnCase = input.kind === 'plan_approval' || input.kind === 'closure' || input.kind === 'suspension';
+  // carryOut false: the meeting's decision is recorded only; the case's 主担当 carries it out later by naming it.
+  const carryOut = actsOnCase ? input.carryOut !== false : true;
+  if ((actsOnCase && carryOut) || changesLead) {
     // These change the case: recorded by its 主担当 agency or a coordinator on its team (the cases module checks again).
     const onCase = await caseAccess(scope, item.case_id!);
     if (!onCase?.manage) {
       scope.deny(
         `${input.kind} needs the case's lead agency or a coordinator on its team`,
-        `「${DECISION_KIND_LABELS[input.kind]}」の記録は、この事例の主担当機関またはチームのコーディネーターが行います。`,
+        `「${DECISION_KIND_LABELS[input.kind]}」を事例に反映できるのは、この事例の主担当機関またはチームのコーディネーターです。決定だけを記録し、事例への反映は主担当機関に任せることもできます。`,
       );
     }
   }
-  const meetingDate = todayJst(new Date(m.scheduled_at));
-  const meetingRef = `${m.title}（議題${item.seq}：${item.title}）`.slice(0, 200);
-  let planId: string | null = null;
-  let planVersion: number | null = null;
-  let transitionSeq: number | null = null;
-  let details: Record<string, unknown> | null = null;
   const caseId = item.case_id;
-
+  let planId: string | null = null;
   if (input.kind === 'plan_approval') {
-    const plan = await approvePlan(scope, caseId!, input.planId!, { decisionRef: meetingRef, decidedOn: meetingDate, meetingId });
+    const plan = await scope.trx
+      .selectFrom('plans')
+      .select(['id', 'status'])
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('case_id', '=', caseId!)
+      .where('id', '=', input.planId!)
+      .executeTakeFirst();
+    if (!plan) throw invalid({ planId: '承認するプラン：この事例のプランから選んでください' });
+    if (plan.status !== 'draft') throw invalid({ planId: '承認するプラン：承認できるのは案のプランだけです' });
     planId = plan.id;
-    planVersion = plan.currentVersion;
+  }
+  // A decision recorded after the meeting's time means it took place: the meeting becomes 開催済.
+  if (m.status !== 'held') {
+    await scope.trx
+      .updateTable('meetings')
+      .set({ status: 'held', version: sql`version + 1`, updated_at: new Date() })
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', meetingId)
+      .execute();
+  }
+  const id = newId();
+  await scope.trx
+    .insertInto('meeting_decisions')
+    .values({
+      municipality_id: scope.municipalityId,
+      id,
+      meeting_id: meetingId,
+      agenda_item_id: item.id,
+      kind: input.kind,
+      content: input.content,
+      plan_id: planId,
+      plan_version: null,
+      case_transition_seq: null,
+      details: input.kind === 'closure' ? JSON.stringify({ closure: input.closure }) : null,
+      decided_by_user_id: ctx.userId,
+    })
+    .execute();
+
+  let details: Record<string, unknown> | null = null;
+  if (input.kind === 'plan_approval' && carryOut) {
+    const plan = await approvePlan(scope, caseId!, planId!, { decisionId: id });
     details = { planNo: plan.planNo, status: plan.status };
-  } else if (input.kind === 'closure' || input.kind === 'suspension') {
+  } else if ((input.kind === 'closure' || input.kind === 'suspension') && carryOut) {
     const current = await scope.trx
       .selectFrom('cases')
       .select('version')
@@ -1235,16 +1350,13 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
       to: input.kind === 'closure' ? 'closed' : 'suspended',
       reason: input.content,
       effectiveOn: null,
-      meetingRef,
-      meetingDate,
+      decisionId: input.kind === 'suspension' ? id : null,
       closure:
         input.kind === 'closure'
           ? {
               reason: input.closure!.reason,
               note: input.closure!.note ?? null,
-              meetingRef,
-              meetingDate,
-              meetingId,
+              decisionId: id,
               followUpAgencyId: input.closure!.followUpAgencyId ?? null,
               followUpFrequency: input.closure!.followUpFrequency ?? null,
               followUpIntervalDays: input.closure!.followUpIntervalDays ?? null,
@@ -1252,14 +1364,9 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
           : null,
       version: current.version,
     });
-    const last = await scope.trx
-      .selectFrom('case_transitions')
-      .select(({ fn }) => fn.max('seq').as('s'))
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('case_id', '=', caseId!)
-      .executeTakeFirst();
-    transitionSeq = Number(last?.s ?? 0) || null;
     details = { status: detail.status };
+  } else if (actsOnCase) {
+    details = { pending: true };
   } else if (changesLead) {
     const member = await scope.trx
       .selectFrom('case_members')
@@ -1275,38 +1382,82 @@ export async function addDecision(scope: Scope, meetingId: string, input: Decisi
     if (member.role !== 'lead') await updateTeamMember(scope, caseId!, member.id, { role: 'lead' });
     details = { leadAgencyId: input.leadAgencyId! };
   }
-
-  const id = newId();
-  await scope.trx
-    .insertInto('meeting_decisions')
-    .values({
-      municipality_id: scope.municipalityId,
-      id,
-      meeting_id: meetingId,
-      agenda_item_id: item.id,
-      kind: input.kind,
-      content: input.content,
-      plan_id: planId,
-      plan_version: planVersion,
-      case_transition_seq: transitionSeq,
-      details: details ? JSON.stringify(details) : null,
-      decided_by_user_id: ctx.userId,
-    })
-    .execute();
+  if (details) {
+    const recorded = input.kind === 'closure' ? { closure: input.closure, ...details } : details;
+    await scope.trx
+      .updateTable('meeting_decisions')
+      .set({ details: JSON.stringify(recorded) })
+      .where('municipality_id', '=', scope.municipalityId)
+      .where('id', '=', id)
+      .execute();
+  }
   if (input.kind === 'resource_gap') {
     await scope.trx
       .insertInto('resource_gaps')
       .values({ municipality_id: scope.municipalityId, id: newId(), meeting_id: meetingId, decision_id: id, content: input.content })
       .execute();
   }
+  const items = await loadDecisions(scope, meetingId);
+  const decision = items.find((d) => d.id === id)!;
   scope.audit('meeting.decision', {
     targetType: caseId ? 'case' : 'meeting',
     targetId: caseId ?? meetingId,
     subjectPersonId: item.subject_person_id,
-    details: { meetingId, decisionId: id, agendaItemId: item.id, kind: input.kind, planId, transitionSeq, ...(changesLead ? { leadAgencyId: input.leadAgencyId } : {}) },
+    details: {
+      meetingId,
+      decisionId: id,
+      agendaItemId: item.id,
+      kind: input.kind,
+      planId,
+      transitionSeq: decision.caseTransitionSeq,
+      ...(actsOnCase && !carryOut ? { pending: true } : {}),
+      ...(changesLead ? { leadAgencyId: input.leadAgencyId } : {}),
+    },
   });
-  const items = await loadDecisions(scope, meetingId);
-  return { decision: items.find((d) => d.id === id)!, items };
+  return { decision, items };
+}
+
+/**
+ * 市 attends every meeting (a body's `secretariat_attends`, 小金井市's
+ * 重層的支援会議): such a meeting is not held, nor decides, without a staff
+ * attendee of the 事務局 (not marked absent).
+ */
+async function requireSecretariatPresent(scope: Scope, access: MeetingAccess): Promise<void> {
+  if (!access.meeting.body_secretariat_attends) return;
+  const present = await scope.trx
+    .selectFrom('meeting_attendees as a')
+    .innerJoin('users as u', (j) => j.onRef('u.municipality_id', '=', 'a.municipality_id').onRef('u.id', '=', 'a.user_id'))
+    .select('a.id')
+    .where('a.municipality_id', '=', scope.municipalityId)
+    .where('a.meeting_id', '=', access.meeting.id)
+    .where('a.removed_at', 'is', null)
+    .where('u.role', '=', 'secretariat')
+    .where((eb) => eb.or([eb('a.attended', 'is', null), eb('a.attended', '=', true)]))
+    .executeTakeFirst();
+  if (!present) {
+    throw new AppError(
+      422,
+      'secretariat_required',
+      `${access.meeting.body_name}には市（事務局）が毎回出席します（この自治体の会議体の設定）。事務局の職員を出席者に加えてから、開催済みにするか決定を記録してください。`,
+    );
+  }
+}
+
+export interface CaseDecisionChoices {
+  kind: MeetingBoundDecision;
+  /** The municipality's rules bind this decision to a 重層的支援会議. */
+  required: boolean;
+  /** Closure reasons that may go without a meeting decision (recorded with a reason). */
+  closureExceptions: string[];
+  items: CarryableDecision[];
+}
+
+/** The eligible decisions for the case page's closure / suspension / approval form (the case's managers only). */
+export async function caseDecisionChoices(scope: Scope, caseId: string, kind: MeetingBoundDecision, planId: string | undefined): Promise<CaseDecisionChoices> {
+  await requireCase(scope, caseId, 'manage', 'case.meeting_decisions');
+  const [rules, items] = await Promise.all([meetingRulesOf(scope), eligibleDecisions(scope, caseId, kind, planId)]);
+  scope.audit('case.meeting_decisions', { targetType: 'case', targetId: caseId, details: { kind, count: items.length } });
+  return { kind, required: rules.meetingDecisions.includes(kind), closureExceptions: kind === 'closure' ? rules.closureExceptions : [], items };
 }
 
 /* ---------- follow-up actions ---------- */
@@ -1461,11 +1612,12 @@ export async function myFollowUps(scope: Scope): Promise<{ items: MyFollowUpView
     .leftJoin('meeting_acknowledgements as k', (j) =>
       j.onRef('k.municipality_id', '=', 'a.municipality_id').onRef('k.meeting_id', '=', 'a.meeting_id').onRef('k.attendee_id', '=', 'a.id'),
     )
-    .select(['m.title as meeting_title', 'm.kind as meeting_kind', 'm.scheduled_at'])
+    .innerJoin('meeting_bodies as b', (j) => j.onRef('b.municipality_id', '=', 'm.municipality_id').onRef('b.id', '=', 'm.meeting_body_id'))
+    .select(['m.title as meeting_title', 'm.kind as meeting_kind', 'm.scheduled_at', 'b.confidentiality as body_confidentiality'])
     .where('f.owner_user_id', '=', ctx.userId)
     .where('f.done_at', 'is', null)
     .where('m.status', '!=', 'cancelled')
-    .where((eb) => eb.or([eb('m.kind', '!=', 'shien'), eb('k.acknowledged_at', 'is not', null)]))
+    .where((eb) => eb.or([eb.and([eb('m.kind', '!=', 'shien'), eb('b.confidentiality', '!=', 'statutory')]), eb('k.acknowledged_at', 'is not', null)]))
     .orderBy('f.due_on')
     .orderBy('f.created_at')
     .limit(200)
@@ -1482,7 +1634,7 @@ export async function myFollowUps(scope: Scope): Promise<{ items: MyFollowUpView
           kind,
           kindLabel: MEETING_KIND_LABELS[kind],
           scheduledAt: new Date(r.scheduled_at).toISOString(),
-          confidential: kind === 'shien',
+          confidential: kind === 'shien' || r.body_confidentiality === 'statutory',
         },
       };
     }),
@@ -1681,11 +1833,12 @@ export async function listResourceGaps(scope: Scope): Promise<{ items: ResourceG
   const rows = await scope.trx
     .selectFrom('resource_gaps as g')
     .innerJoin('meetings as m', (j) => j.onRef('m.municipality_id', '=', 'g.municipality_id').onRef('m.id', '=', 'g.meeting_id'))
-    .select(['g.id', 'g.content', 'g.status', 'g.created_at', 'm.id as meeting_id', 'm.title', 'm.kind', 'm.scheduled_at'])
+    .innerJoin('meeting_bodies as b', (j) => j.onRef('b.municipality_id', '=', 'm.municipality_id').onRef('b.id', '=', 'm.meeting_body_id'))
+    .select(['g.id', 'g.content', 'g.status', 'g.created_at', 'm.id as meeting_id', 'm.title', 'm.kind', 'm.scheduled_at', 'b.confidentiality as body_confidentiality'])
     .where('g.municipality_id', '=', scope.municipalityId)
     .where((eb) =>
       eb.or([
-        eb('m.kind', '!=', 'shien'),
+        eb.and([eb('m.kind', '!=', 'shien'), eb('b.confidentiality', '!=', 'statutory')]),
         eb.exists(
           eb
             .selectFrom('meeting_attendees as a')
@@ -1719,7 +1872,7 @@ export async function listResourceGaps(scope: Scope): Promise<{ items: ResourceG
           kind,
           kindLabel: MEETING_KIND_LABELS[kind],
           scheduledAt: new Date(r.scheduled_at).toISOString(),
-          confidential: kind === 'shien',
+          confidential: kind === 'shien' || r.body_confidentiality === 'statutory',
         },
       };
     }),

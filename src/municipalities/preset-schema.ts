@@ -1,5 +1,7 @@
 import { int32, z } from '../shared/zod-ja.ts';
 import { AGENCY_FIELDS, PROJECT_ROLES } from '../shared/roles.ts';
+import { CONFIDENTIALITY_RULES } from '../shared/meetings.ts';
+import { settingsSchema } from './settings.ts';
 
 /** Shape of a municipality preset file in presets/*.json (transcribed from the seed documents). */
 const text = z.string().nullable();
@@ -40,6 +42,16 @@ export const presetMeetingBodySchema = z.object({
   frequency: text,
   consentRequired: z.boolean().nullable(),
   jointWith: z.array(z.string()),
+  /** The body's rule; derived from the legal basis when omitted (statutoryConfidentialityOf). */
+  confidentiality: z.enum(CONFIDENTIALITY_RULES).optional(),
+  /** The article that imposes the 守秘義務 (e.g. 児童福祉法第25条の5). */
+  confidentialityBasis: text.optional(),
+  /** 'secretariat': only the 市 (事務局) convenes (小金井市: 招集 市). */
+  convenedBy: z.enum(['secretariat']).nullable().optional(),
+  /** The agency (preset key) that hosts every meeting (小金井市: 主催 社協). */
+  hostAgencyKey: text.optional(),
+  /** The 市 attends every meeting of the body (小金井市). */
+  secretariatAttends: z.boolean().optional(),
 });
 
 export const presetPlacementSchema = z.object({
@@ -73,6 +85,8 @@ export const presetSchema = z.object({
   placements: z.array(presetPlacementSchema),
   partners: z.array(presetPartnerSchema).default([]),
   notes: z.array(z.string()),
+  /** Settings the city's documents fix (e.g. meetingRules); the rest take their defaults. */
+  settings: settingsSchema.partial().strict().optional(),
 });
 
 export type Preset = z.infer<typeof presetSchema>;

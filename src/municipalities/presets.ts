@@ -10,6 +10,7 @@ import { agencySearchText } from '../directory/search-text.ts';
 import { newId } from '../shared/ids.ts';
 import { presetSchema, type Preset } from './preset-schema.ts';
 import { settingsSchema } from './settings.ts';
+import { statutoryConfidentialityOf } from '../shared/meetings.ts';
 
 export const PRESET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../presets');
 
@@ -86,7 +87,7 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
         prefecture: preset.prefecture,
         preset_key: preset.key,
         population: preset.population,
-        settings: JSON.stringify(settingsSchema.parse({})),
+        settings: JSON.stringify(settingsSchema.parse(preset.settings ?? {})),
         updated_at: new Date(),
       })
       .execute();
@@ -158,7 +159,14 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
     created.agencies += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
 
+  const agencyIds = new Map(
+    (
+      await trx.selectFrom('agencies').select(['id', 'preset_key']).where('municipality_id', '=', mid).execute()
+    ).map((a) => [a.preset_key, a.id]),
+  );
   for (const m of preset.meetingBodies) {
+    const derived = statutoryConfidentialityOf({ kind: m.kind, legalBasis: m.legalBasis, name: m.name });
+    const confidentiality = m.kind === 'shien' ? 'statutory' : (m.confidentiality ?? (derived ? 'statutory' : 'consent'));
     const r = await trx
       .insertInto('meeting_bodies')
       .values({
@@ -175,17 +183,17 @@ export async function loadPresetIn(trx: Transaction<Database>, preset: Preset): 
         frequency: m.frequency,
         consent_required: m.consentRequired,
         joint_with: m.jointWith,
+        confidentiality,
+        confidentiality_basis: confidentiality === 'statutory' ? (m.confidentialityBasis ?? derived) : null,
+        convened_by: m.convenedBy ?? null,
+        host_agency_id: m.hostAgencyKey ? (agencyIds.get(m.hostAgencyKey) ?? null) : null,
+        secretariat_attends: m.secretariatAttends ?? false,
       })
       .onConflict((oc) => oc.columns(['municipality_id', 'preset_key']).doNothing())
       .executeTakeFirst();
     created.meetingBodies += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
 
-  const agencyIds = new Map(
-    (
-      await trx.selectFrom('agencies').select(['id', 'preset_key']).where('municipality_id', '=', mid).execute()
-    ).map((a) => [a.preset_key, a.id]),
-  );
   for (const [i, p] of preset.placements.entries()) {
     const r = await trx
       .insertInto('placements')

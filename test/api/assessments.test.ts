@@ -3,6 +3,7 @@ import { ASSESSMENT_DOMAINS } from '../../src/shared/cases.ts';
 import { todayJst } from '../../src/shared/date-input.ts';
 import { DATABASE_KINDS, json, useTestApp, type Agent } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { setMeetingRules } from '../support/meetings.ts';
 
 /**
  * アセスメント (versioned, never overwritten) and 情報収集依頼 of a 多機関協働
@@ -55,6 +56,9 @@ describe.each(DATABASE_KINDS)('assessments and information requests (%s)', (kind
   };
 
   beforeAll(async () => {
+    // Closures, suspensions and approvals with a typed meeting reference: a municipality whose rules do not bind them
+    // to a 重層的支援会議 decision (the rule itself: meeting-rules.test.ts).
+    await setMeetingRules(t, { meetingDecisions: [] });
     w = await caseWorld(t);
     const s = await t.createUser({ agency: '地域福祉課', role: 'secretariat', name: '事務局 花子' });
     secretariat = await t.login(s.loginId, s.password);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp } from '../support/app.ts';
 import { caseWorld, leadUnassignedMismatches, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { auditCount, consult, recordConsent, registerPerson, todayJst } from '../support/people.ts';
+import { setMeetingRules } from '../support/meetings.ts';
 
 /**
  * 多機関協働 cases: opening (from a referral, a consultation, or directly
@@ -15,6 +16,9 @@ describe.each(DATABASE_KINDS)('cases (%s)', (kind) => {
   let w: CaseWorld;
 
   beforeAll(async () => {
+    // Closures, suspensions and approvals with a typed meeting reference: a municipality whose rules do not bind them
+    // to a 重層的支援会議 decision (the rule itself: meeting-rules.test.ts).
+    await setMeetingRules(t, { meetingDecisions: [] });
     w = await caseWorld(t);
   });
 

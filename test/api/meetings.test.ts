@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp, type Agent, type TestUser } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { setBodyRule } from '../support/meetings.ts';
 import { auditCount, recordConsent, todayJst } from '../support/people.ts';
 
 /**
@@ -41,6 +42,9 @@ describe.each(DATABASE_KINDS)('meetings (%s)', (kind) => {
   }
 
   beforeAll(async () => {
+    // These tests are about consent and confidentiality: coordinators convene here. 小金井市's own rule for its
+    // 重層的支援会議 (招集 市, 市 attends every one) is tested in meeting-rules.test.ts.
+    await setBodyRule(t, (b) => b.kind === 'jusou', { convenedBy: null, secretariatAttends: false });
     w = await caseWorld(t);
     const u = await t.createUser({ agency: '地域福祉課', role: 'secretariat', name: '事務局 花子' });
     sec = { user: u, agent: await t.login(u.loginId, u.password) };

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, json, useTestApp, type Agent } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { todayJst } from '../support/people.ts';
+import { setMeetingRules } from '../support/meetings.ts';
 
 /**
  * 支援プラン of a 多機関協働 case: drafting (案) with versions and their
@@ -47,6 +48,9 @@ describe.each(DATABASE_KINDS)('support plans (%s)', (kind) => {
   }
 
   beforeAll(async () => {
+    // Closures, suspensions and approvals with a typed meeting reference: a municipality whose rules do not bind them
+    // to a 重層的支援会議 decision (the rule itself: meeting-rules.test.ts).
+    await setMeetingRules(t, { meetingDecisions: [] });
     w = await caseWorld(t);
     caseId = (await open8050Case(w)).case.id;
   });

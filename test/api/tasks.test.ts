@@ -4,6 +4,7 @@ import { DATABASE_KINDS, json, useTestApp, type Agent } from '../support/app.ts'
 import { caseWorld, leadUnassignedMismatches, open8050Case, type CaseWorld } from '../support/cases.ts';
 import { todayJst } from '../support/people.ts';
 import { refreshAllTaskOverviews } from '../../src/tasks/service.ts';
+import { setMeetingRules } from '../support/meetings.ts';
 
 /**
  * 「誰も取りこぼさない」: tasks computed from the data, each with why it
@@ -60,6 +61,9 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
   }
 
   beforeAll(async () => {
+    // Closures, suspensions and approvals with a typed meeting reference: a municipality whose rules do not bind them
+    // to a 重層的支援会議 decision (the rule itself: meeting-rules.test.ts).
+    await setMeetingRules(t, { meetingDecisions: [] });
     w = await caseWorld(t);
   });
 

@@ -14,8 +14,7 @@ import {
   setDomain,
   startServer,
   waitForHeading,
-  type TestServer,
-} from './support.ts';
+  type TestServer, relaxMeetingRules } from './support.ts';
 
 /**
  * 多機関協働 in the browser: the coordinator opens a case from the 8050
@@ -40,6 +39,7 @@ const state = { referralId: '', caseUrl: '' };
 
 beforeAll(async () => {
   server = await startServer();
+  await relaxMeetingRules(server, { decisions: true });
   browser = await launchBrowser();
   for (const u of [CLERK, COORDINATOR]) await createStaff(server, u);
   // The 8050 household is received at 小金井みなみ and referred to the coordinators (through the API).

@@ -5,7 +5,7 @@ import { todayJst } from '../../src/shared/date-input.ts';
 import type { Agent, Response } from '../support/app.ts';
 import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, WINDOW_AGENCY } from '../support/cases.ts';
 import { recordConsent } from '../support/people.ts';
-import { addDays, apiSession, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import { addDays, apiSession, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer, relaxMeetingRules } from './support.ts';
 
 /**
  * 会議資料 in the browser: a 重層的支援会議 set up through the API with the
@@ -35,6 +35,7 @@ async function ok(res: Promise<Response>, status = 201): Promise<Response> {
 
 beforeAll(async () => {
   server = await startServer();
+  await relaxMeetingRules(server, { convening: true });
   browser = await launchBrowser();
   const { world, opened } = await open8050CaseOverHttp(server, { coordinator: COORD, window: WINDOW, houkatsu: HOUKATSU, outsider: OUTSIDE }, { name: '小金 太一' });
   const sonId = opened.sonId;

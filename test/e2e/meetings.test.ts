@@ -4,7 +4,7 @@ import { todayJst } from '../../src/shared/date-input.ts';
 import type { Agent } from '../support/app.ts';
 import { COORD_AGENCY, HOUKATSU_AGENCY, OTHER_AGENCY, WINDOW_AGENCY, type CaseWorld } from '../support/cases.ts';
 import { recordConsent } from '../support/people.ts';
-import { addDays, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer } from './support.ts';
+import { addDays, createStaff, launchBrowser, loginAs, open8050CaseOverHttp, pageRunner, screenshot, startServer, waitForHeading, type TestServer, relaxMeetingRules } from './support.ts';
 
 /**
  * 会議体 in the browser (issue 5): the 事務局 convenes a 支援会議 about a
@@ -36,6 +36,7 @@ let shienId = '';
 
 beforeAll(async () => {
   server = await startServer();
+  await relaxMeetingRules(server, { convening: true });
   browser = await launchBrowser();
   ({ world } = await (async () => {
     const r = await open8050CaseOverHttp(server, { coordinator: COORD, window: WINDOW, houkatsu: HOUKATSU, outsider: OUTSIDE }, { name: '小金 太一' });

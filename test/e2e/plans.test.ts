@@ -16,8 +16,7 @@ import {
   SCREENSHOT_DIR,
   startServer,
   waitForHeading,
-  type TestServer,
-} from './support.ts';
+  type TestServer, relaxMeetingRules } from './support.ts';
 
 /**
  * 支援プラン in the browser: a case set up through the API (HTTP against the
@@ -41,6 +40,7 @@ let coordinator: Agent;
 
 beforeAll(async () => {
   server = await startServer();
+  await relaxMeetingRules(server, { decisions: true });
   browser = await launchBrowser();
   const { world, opened } = await open8050CaseOverHttp(server, { coordinator: COORD, window: WINDOW, houkatsu: HOUKATSU, outsider: OUTSIDE }, { name: '小金 太一' });
   caseId = opened.case.id;

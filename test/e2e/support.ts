@@ -311,3 +311,20 @@ export async function setDomain(page: Page, label: string, status: string, note?
   await page.getByRole('group', { name: label, exact: true }).getByText(status, { exact: true }).click();
   if (note !== undefined) await page.getByLabel(`${label}の状況・メモ`, { exact: true }).fill(note);
 }
+
+/**
+ * As the administrator: let coordinators convene the 重層的支援会議 (小金井市's body says 招集 市 and 市 attends every
+ * one) and/or stop binding closures, suspensions and approvals to a meeting decision (settings.meetingRules), for
+ * journeys about something else. The rules themselves: test/api/meeting-rules.test.ts and test/e2e/meeting-rules.test.ts.
+ */
+export async function relaxMeetingRules(server: TestServer, what: { convening?: boolean; decisions?: boolean }): Promise<void> {
+  const admin = await apiSession(server, 'admin', ADMIN_PASSWORD);
+  if (what.convening) {
+    const jusou = (await admin.get('/api/v1/meeting-bodies')).items.find((b: { kind: string }) => b.kind === 'jusou');
+    await admin.patch(`/api/v1/meeting-bodies/${jusou.id}`, { convenedBy: null, secretariatAttends: false, version: jusou.version });
+  }
+  if (what.decisions) {
+    const current = (await admin.get('/api/v1/municipality')).settings.meetingRules;
+    await admin.patch('/api/v1/municipality/settings', { meetingRules: { ...current, meetingDecisions: [] } });
+  }
+}

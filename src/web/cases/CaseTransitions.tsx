@@ -7,6 +7,7 @@ import { DateTime } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import type { CaseDetail } from '../lib/types.ts';
 import { CaseStatusBadge } from './CaseFrame.tsx';
+import { basisBody, EMPTY_BASIS, MeetingDecisionPicker, type DecisionBasis } from './MeetingDecisionPicker.tsx';
 
 /** What the next step means, shown above the buttons. */
 const GUIDANCE: Record<CaseStatus, string> = {
@@ -31,6 +32,9 @@ const FIELD_IDS: Record<string, string> = {
   'closure.followUpAgencyId': 'closure-follow-agency',
   'closure.followUpFrequency': 'closure-follow-frequency',
   'closure.followUpIntervalDays': 'closure-follow-days',
+  'closure.decisionId': 'decision-id-0',
+  'closure.exceptionReason': 'decision-exception',
+  decisionId: 'decision-id-0',
 };
 
 /** The case manager's panel: where the case stands and the transitions allowed from here. */
@@ -45,6 +49,7 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
   const [followAgency, setFollowAgency] = useState('');
   const [followFrequency, setFollowFrequency] = useState('');
   const [followDays, setFollowDays] = useState('');
+  const [basis, setBasis] = useState<DecisionBasis>(EMPTY_BASIS);
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -63,6 +68,7 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
     setFollowAgency('');
     setFollowFrequency('');
     setFollowDays('');
+    setBasis(EMPTY_BASIS);
     setErrors(null);
   };
 
@@ -74,8 +80,7 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
     if (date.trim() && !parseDateInput(date)) problems.effectiveOn = '日付を 2026-04-01 や 令和8年4月1日 の形で入力してください';
     if (closing) {
       if (!closureReason) problems['closure.reason'] = '終結理由を選んでください';
-      if (!meetingRef.trim()) problems['closure.meetingRef'] = '終結を決めた会議を入力してください';
-      if (!parseDateInput(meetingDate)) problems['closure.meetingDate'] = '会議の日付を入力してください';
+      if (basis.meetingDate.trim() && !parseDateInput(basis.meetingDate)) problems['closure.meetingDate'] = '会議の日付を入力してください';
       if (closureReason && followRequired) {
         if (!followAgency) problems['closure.followUpAgencyId'] = '終結後もつながり続ける機関を選んでください';
         if (!followFrequency.trim()) problems['closure.followUpFrequency'] = '伴走の頻度を入力してください';
@@ -100,12 +105,13 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
         body.closure = {
           reason: closureReason,
           note: closureNote.trim() || null,
-          meetingRef: meetingRef.trim(),
-          meetingDate,
+          ...basisBody(basis),
           followUpAgencyId: followAgency || null,
           followUpFrequency: followFrequency.trim() || null,
           followUpIntervalDays: followDays.trim() ? Number(followDays.trim()) : null,
         };
+      } else if (target.to === 'suspended') {
+        Object.assign(body, basisBody(basis));
       } else {
         body.meetingRef = meetingRef.trim() || null;
         body.meetingDate = meetingDate.trim() || null;
@@ -177,25 +183,7 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
                 options={CLOSURE_REASONS.map((r) => ({ value: r, label: r }))}
                 error={fieldError(errors, 'closure.reason')}
               />
-              <TextField
-                id="closure-meeting"
-                label="終結を決めた会議（重層的支援会議）"
-                hint="例：令和8年度 第5回 重層的支援会議（議事録 3）"
-                required
-                value={meetingRef}
-                onChange={setMeetingRef}
-                error={fieldError(errors, 'closure.meetingRef')}
-              />
-              <TextField
-                id="closure-meeting-date"
-                label="会議の日付"
-                type="date"
-                width="medium"
-                required
-                value={meetingDate}
-                onChange={setMeetingDate}
-                error={fieldError(errors, 'closure.meetingDate')}
-              />
+              <MeetingDecisionPicker caseId={detail.id} kind="closure" closureReason={closureReason} value={basis} onChange={setBasis} errors={errors} prefix="closure." />
               <fieldset className="fieldset">
                 <legend className="fieldset__legend">終結後のつながり（伴走）</legend>
                 <p className="field__hint">
@@ -255,7 +243,8 @@ export function TransitionPanel({ detail, onChanged }: { detail: CaseDetail; onC
             onChange={setDate}
             error={fieldError(errors, 'effectiveOn')}
           />
-          {!closing && (target.to === 'suspended' || target.to === 'active') && (
+          {target.to === 'suspended' && <MeetingDecisionPicker caseId={detail.id} kind="suspension" value={basis} onChange={setBasis} errors={errors} prefix="" />}
+          {target.to === 'active' && (
             <>
               <TextField
                 id="transition-meeting"

@@ -24,6 +24,7 @@ import {
   ReviewDate,
 } from './PlanParts.tsx';
 import { VersionDiff, VersionList } from './VersionHistory.tsx';
+import { EMPTY_BASIS, MeetingDecisionPicker, type DecisionBasis } from './MeetingDecisionPicker.tsx';
 
 /**
  * 支援プラン of a case: the current plan shown like the plan sheet, what the
@@ -218,21 +219,22 @@ function ActionButtons({ label, busy, onCancel }: { label: string; busy: boolean
   );
 }
 
-/** 承認を記録: the 重層的支援会議 decision that approved the plan. */
+/** 承認を記録: the 重層的支援会議 decision that approved the plan, chosen from the held meetings' decisions (or typed where the rules allow). */
 function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan: PlanView; onDone: (p: PlanView) => void; onCancel: () => void }) {
-  const [ref, setRef] = useState('');
-  const [date, setDate] = useState(todayJst());
+  const [basis, setBasis] = useState<DecisionBasis>({ ...EMPTY_BASIS, meetingDate: todayJst() });
   const { errors, setErrors, busy, send } = usePlanAction(onDone);
   const gaps = approvalGaps(plan.content);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const problems = clientErrors({
-      ...(ref.trim() ? {} : { decisionRef: '承認した会議の決定を入力してください（例：第3回重層的支援会議 議事録 2）' }),
-      ...(date.trim() ? {} : { decidedOn: '承認の日付を入力してください' }),
-    });
-    if (problems) return setErrors(problems);
+    const typed = !basis.decisionId;
+    setErrors(null);
     await send(() =>
-      api.post<PlanView>(`/api/v1/cases/${caseId}/plans/${plan.id}/approve`, { decisionRef: ref.trim(), decidedOn: dateOrNull(date), meetingId: null, version: plan.version }),
+      api.post<PlanView>(
+        `/api/v1/cases/${caseId}/plans/${plan.id}/approve`,
+        typed
+          ? { decisionRef: basis.meetingRef.trim() || null, decidedOn: dateOrNull(basis.meetingDate), meetingId: null, version: plan.version }
+          : { decisionId: basis.decisionId, version: plan.version },
+      ),
     );
   };
   return (
@@ -240,7 +242,7 @@ function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan:
       <h3 id="plan-approve-title" className="plan-action-form__title">
         承認を記録する
       </h3>
-      <ErrorSummary errors={errors} idFor={(f) => ({ decisionRef: 'approve-ref', decidedOn: 'approve-date' })[f] ?? null} />
+      <ErrorSummary errors={errors} idFor={(f) => ({ decisionRef: 'decision-meeting', decidedOn: 'decision-meeting-date', decisionId: 'decision-id-0' })[f] ?? null} />
       {gaps.length > 0 ? (
         <Notice tone="warning" title="承認の前に、プランに入力が必要な項目があります">
           <ul>
@@ -257,17 +259,7 @@ function ApproveForm({ caseId, plan, onDone, onCancel }: { caseId: string; plan:
       ) : (
         <p className="form__note">第{plan.currentVersion}版の内容を承認として記録します。承認後はプランを変更できません（見直すときは新しいプランを作成します）。</p>
       )}
-      <TextField
-        id="approve-ref"
-        label="承認した会議の決定"
-        required
-        hint="会議名と議事録の項目など、決定を後からたどれるように（例：第3回重層的支援会議 議事録 2）"
-        width="full"
-        value={ref}
-        onChange={setRef}
-        error={fieldError(errors, 'decisionRef')}
-      />
-      <DateField id="approve-date" label="承認の日付（会議の日付）" required value={date} onChange={setDate} error={fieldError(errors, 'decidedOn')} />
+      <MeetingDecisionPicker caseId={caseId} kind="plan_approval" planId={plan.id} value={basis} onChange={setBasis} errors={errors} prefix="" />
       <ActionButtons label="承認を記録する" busy={busy} onCancel={onCancel} />
     </form>
   );

@@ -2,6 +2,10 @@ import { Link } from 'react-router';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { Badge, DataList, LoadError, Loading, type BadgeTone } from '../components/ui.tsx';
 import { useApiData } from '../lib/hooks.ts';
+import { can } from '../lib/access.ts';
+import { useUser } from '../lib/session.tsx';
+import { MeetingBodyRule, type MeetingBodyRuleView } from '../meetings/MeetingBodyRule.tsx';
+import { MeetingRulesPanel } from '../meetings/MeetingRulesForm.tsx';
 import type { MeetingBody, MunicipalityOverview } from '../lib/types.ts';
 import { DirectoryTabs } from './DirectoryTabs.tsx';
 
@@ -23,7 +27,14 @@ function consentText(body: MeetingBody): string | null {
   return null;
 }
 
-function MeetingBodyCard({ body }: { body: MeetingBody }) {
+interface BodyRuleProps {
+  rule: MeetingBodyRuleView | undefined;
+  editable: boolean;
+  agencies: { id: string; name: string }[];
+  onSaved: (next: MeetingBodyRuleView) => void;
+}
+
+function MeetingBodyCard({ body, rules }: { body: MeetingBody; rules: BodyRuleProps }) {
   const kind = KINDS[body.kind] ?? KINDS.other!;
   return (
     <li className="panel meeting-body">
@@ -46,12 +57,23 @@ function MeetingBodyCard({ body }: { body: MeetingBody }) {
       {!body.purpose && !body.legalBasis && !body.members && !body.convener && !body.organizer && (
         <p className="muted meeting-body__empty">目的や構成員などの詳細は登録されていません。</p>
       )}
+      {rules.rule && <MeetingBodyRule rule={rules.rule} editable={rules.editable} agencies={rules.agencies} onSaved={rules.onSaved} />}
     </li>
   );
 }
 
 export function MeetingBodiesPage() {
-  const { data, error, reload } = useApiData<MunicipalityOverview>('/api/v1/municipality');
+  const { data, error, reload, setData } = useApiData<MunicipalityOverview>('/api/v1/municipality');
+  const user = useUser();
+  const editable = can(user.role, 'settings.write');
+  const rules = useApiData<{ items: MeetingBodyRuleView[] }>('/api/v1/meeting-bodies');
+  const agencies = useApiData<{ items: { id: string; name: string }[] }>(editable ? '/api/v1/agencies?limit=200' : null);
+  const ruleProps = (id: string): BodyRuleProps => ({
+    rule: rules.data?.items.find((r) => r.id === id),
+    editable,
+    agencies: agencies.data?.items ?? [],
+    onSaved: (next) => rules.data && rules.setData({ items: rules.data.items.map((r) => (r.id === next.id ? next : r)) }),
+  });
   const showCount = data?.placements.some((p) => p.count !== null) ?? false;
 
   return (
@@ -71,12 +93,17 @@ export function MeetingBodiesPage() {
         <>
           <section className="section" aria-labelledby="bodies-title">
             <h2 id="bodies-title">会議体</h2>
+            <MeetingRulesPanel
+              rules={data.settings.meetingRules}
+              editable={editable}
+              onSaved={(meetingRules) => setData({ ...data, settings: { ...data.settings, meetingRules } })}
+            />
             {data.meetingBodies.length === 0 ? (
               <p className="muted">会議体は登録されていません。</p>
             ) : (
               <ul className="stack">
                 {[...data.meetingBodies].sort((a, b) => kindOrder(a) - kindOrder(b)).map((b) => (
-                  <MeetingBodyCard key={b.id} body={b} />
+                  <MeetingBodyCard key={b.id} body={b} rules={ruleProps(b.id)} />
                 ))}
               </ul>
             )}

@@ -2,14 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { CLOSURE_REASONS, CLOSURE_WITHOUT_FOLLOW_UP } from '../../shared/cases.ts';
 import { formatDate, formatDateTime } from '../../shared/dates.ts';
-import { clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
+import { Checkbox, clientErrors, ErrorSummary, fieldError, formErrorsFrom, RadioGroup, SelectField, TextArea, TextField, type FormErrors } from '../components/forms.tsx';
 import { Badge, Multiline, Notice } from '../components/ui.tsx';
 import { api, ApiError, request, type Page } from '../lib/api.ts';
 import { useApiData } from '../lib/hooks.ts';
 import { useUser } from '../lib/session.tsx';
 import type { AgencyView, AgendaItemView, CaseDetail, CaseSummary, DecisionKind, DecisionView, FollowUpView, MeetingDetail, PlanList, TeamMemberView } from '../lib/types.ts';
 import { MeetingInfoRequests } from './MeetingInfoRequests.tsx';
-import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SECRETARIAT_DECISIONS } from './labels.tsx';
+import { CASE_DECISION_KINDS, DECISION_LABELS, DECISIONS_BY_KIND, meetingWhen, SERVICE_DECISIONS } from './labels.tsx';
 
 type Agenda = AgendaItemView[];
 
@@ -322,11 +322,9 @@ function Minutes({ meeting, item, onSaved }: { meeting: MeetingDetail; item: Age
  * and so does 主担当の決定 on a case item outside a 支援会議 (there it is recorded only).
  */
 function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item: AgendaItemView; onAdded: (items: DecisionView[], d: DecisionView) => void }) {
-  const user = useUser();
   const [open, setOpen] = useState(false);
-  const kinds = DECISIONS_BY_KIND[meeting.kind].filter(
-    (k) => (item.case || !CASE_DECISION_KINDS.includes(k)) && (user.role === 'secretariat' || !SECRETARIAT_DECISIONS.includes(k)),
-  );
+  // The kinds this user may record here: the server applies the municipality's rules (who decides 参加支援 / アウトリーチ).
+  const kinds = meeting.can.decisionKinds.filter((k) => item.case || !CASE_DECISION_KINDS.includes(k));
   const [kind, setKind] = useState<DecisionKind | ''>('');
   const [content, setContent] = useState('');
   const [planId, setPlanId] = useState('');
@@ -335,8 +333,10 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
   const [followAgency, setFollowAgency] = useState('');
   const [frequency, setFrequency] = useState('');
   const [leadAgencyId, setLeadAgencyId] = useState('');
+  const [recordOnly, setRecordOnly] = useState(false);
   const caseId = item.case?.id ?? null;
-  const changesLead = kind === 'lead_decision' && !!caseId && meeting.kind !== 'shien' && meeting.kind !== 'suishin';
+  const actsOnCase = kind === 'plan_approval' || kind === 'closure' || kind === 'suspension';
+  const changesLead = kind === 'lead_decision' && !!caseId && !meeting.confidential && meeting.kind !== 'suishin';
   const plans = useApiData<PlanList>(open && caseId && kind === 'plan_approval' ? `/api/v1/cases/${caseId}/plans` : null);
   const detail = useApiData<CaseDetail>(open && caseId && kind === 'closure' ? `/api/v1/cases/${caseId}` : null);
   const agencies = useApiData<Page<AgencyView>>(open && kind === 'closure' ? '/api/v1/agencies?limit=200' : null);
@@ -387,6 +387,7 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
             ? { reason, note: closureNote.trim() || null, followUpAgencyId: followAgency || null, followUpFrequency: frequency.trim() || null }
             : null,
         ...(changesLead ? { leadAgencyId } : {}),
+        ...(actsOnCase ? { carryOut: !recordOnly } : {}),
       });
       setOpen(false);
       setKind('');
@@ -428,8 +429,8 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
         hint={
           meeting.kind === 'shien'
             ? '支援会議では、プラン承認・終結・中断は決定できません（本人の同意を得て重層的支援会議で決定します）。'
-            : user.role !== 'secretariat' && DECISIONS_BY_KIND[meeting.kind].some((k) => SECRETARIAT_DECISIONS.includes(k))
-              ? '参加支援・アウトリーチの利用は市（事務局）が決定します。'
+            : DECISIONS_BY_KIND[meeting.kind].some((k) => SERVICE_DECISIONS.includes(k) && !meeting.can.decisionKinds.includes(k))
+              ? `${serviceDecisionHint(meeting)}`
               : undefined
         }
         options={kinds.map((k) => ({ value: k, label: DECISION_LABELS[k] }))}
@@ -495,7 +496,16 @@ function AddDecision({ meeting, item, onAdded }: { meeting: MeetingDetail; item:
       {changesLead && item.case && (
         <p className="form__note">この決定は事例 {item.case.caseNo} に反映されます（選んだ機関が事例の主担当機関になり、これまでの主担当機関は「協力」になります）。</p>
       )}
-      {kind && CASE_DECISION_KINDS.includes(kind) && item.case && (
+      {actsOnCase && item.case && (
+        <Checkbox
+          id={`${p}-record-only`}
+          label="決定だけを記録し、事例への反映は主担当機関が事例の画面で行う"
+          hint="記録する方が事例の主担当機関・コーディネーターでないときに選びます。主担当機関は、終結・中断・承認のときにこの決定を選びます。"
+          checked={recordOnly}
+          onChange={setRecordOnly}
+        />
+      )}
+      {kind && CASE_DECISION_KINDS.includes(kind) && item.case && !(actsOnCase && recordOnly) && (
         <p className="form__note">
           この決定は事例 {item.case.caseNo} に反映されます（{kind === 'plan_approval' ? 'プランが「承認」になります' : kind === 'closure' ? '事例が「終結」になります' : kind === 'suspension' ? '事例が「中断」になります' : '事例の経過に記録されます'}）。
         </p>
@@ -706,6 +716,7 @@ function AgendaItem({
                     <Multiline text={d.content} />
                     {d.planVersion && <span className="decision__effect">第{d.planVersion}版のプランを承認</span>}
                     {d.caseTransitionSeq && <span className="decision__effect">事例の状態に反映しました</span>}
+                    {d.details?.pending && !d.caseTransitionSeq && !d.planVersion ? <span className="decision__effect">事例への反映待ち（主担当機関が事例の画面でこの決定を選びます）</span> : null}
                     {d.kind === 'lead_decision' && d.details?.leadAgencyId ? <span className="decision__effect">事例の主担当機関に反映しました</span> : null}
                   </span>
                   <span className="decision__meta">
@@ -794,4 +805,13 @@ export function MeetingAgenda({ meeting, onAgenda }: { meeting: MeetingDetail; o
       {meeting.kind === 'shien' && <MeetingInfoRequests meeting={meeting} />}
     </section>
   );
+}
+
+/** Which of 参加支援 / アウトリーチ this municipality leaves to the 市 (事務局), in words. */
+function serviceDecisionHint(meeting: MeetingDetail): string {
+  const reserved = [
+    meeting.rule.serviceDecisions.participationSupport === 'secretariat' ? '参加支援' : null,
+    meeting.rule.serviceDecisions.outreach === 'secretariat' ? 'アウトリーチ' : null,
+  ].filter(Boolean);
+  return `${reserved.join('・')}の利用は、この自治体ではプランにもとづいて市（事務局）が決定します。`;
 }

@@ -48,7 +48,7 @@ function Acknowledgement({ meeting, onDone }: { meeting: MeetingDetail; onDone: 
   if (!meeting.can.acknowledge) {
     return (
       <Notice tone="warning" title="この会議の出席者ではありません">
-        <p>支援会議の議題・資料・記録は、出席者が守秘義務を確認した後にだけ開けます。</p>
+        <p>守秘義務のある会議体の議題・資料・記録は、出席者が守秘義務を確認した後にだけ開けます。</p>
       </Notice>
     );
   }
@@ -58,14 +58,15 @@ function Acknowledgement({ meeting, onDone }: { meeting: MeetingDetail; onDone: 
         守秘義務の確認
       </h2>
       <p>
-        この会議は支援会議（社会福祉法第106条の6）です。議題・会議資料・議事録は、出席者一人ひとりが守秘義務を確認するまで表示されません。
+        この会議は{meeting.kind === 'shien' ? '支援会議（社会福祉法第106条の6）' : `守秘義務のある会議体（${meeting.rule.confidentialityBasis ?? '法律の規定'}）`}
+        です。本人の同意がなくても検討できますが、議題・会議資料・議事録は、出席者一人ひとりが守秘義務を確認するまで表示されません。
       </p>
       <blockquote className="meeting-ack__text">{c.text}</blockquote>
       <form onSubmit={(e) => void submit(e)} noValidate>
         <ErrorSummary errors={errors} idFor={(f) => (f === 'confirm' ? 'meeting-ack-confirm' : null)} />
         <Checkbox
           id="meeting-ack-confirm"
-          label="上の内容を読み、支援会議の構成員として守秘義務を負うことを理解しました"
+          label={`上の内容を読み、${meeting.kind === 'shien' ? '支援会議' : 'この会議体'}の構成員として守秘義務を負うことを理解しました`}
           checked={checked}
           onChange={setChecked}
           error={errors?.fields.confirm}
@@ -166,6 +167,18 @@ export function MeetingPage() {
           <p>{flash}</p>
         </Notice>
       )}
+      <Notice tone={m.confidential ? 'warning' : 'info'} title={m.rule.notice.split('：')[0]}>
+        <p>{m.rule.notice.split('：').slice(1).join('：')}</p>
+        {(m.rule.convenedBy || m.rule.host || m.rule.secretariatAttends) && (
+          <p>
+            この自治体のルール：
+            {[m.rule.convenedBy === 'secretariat' ? '招集は市（事務局）' : null, m.rule.host ? `主催は${m.rule.host.name}` : null, m.rule.secretariatAttends ? '市（事務局）が毎回出席' : null]
+              .filter(Boolean)
+              .join('、')}
+            。
+          </p>
+        )}
+      </Notice>
       {m.confidential && <Acknowledgement meeting={m} onDone={(next) => update(next, '守秘義務の確認を記録しました。議題と会議資料を開けるようになりました。')} />}
       {m.status === 'cancelled' && (
         <Notice tone="warning" title="この会議は中止されました">
@@ -199,7 +212,10 @@ export function MeetingPage() {
                 ) : null,
               },
               { label: '備考', value: m.note ? <Multiline text={m.note} /> : null },
-              { label: '情報の扱い', value: m.confidential ? '非公開（支援会議の守秘義務）' : '本人の同意（会議での情報共有）の範囲内' },
+              {
+                label: '情報の扱い',
+                value: m.confidential ? `非公開（${m.rule.confidentialityBasis ?? '法律'}の守秘義務）` : '本人の同意（会議での情報共有）の範囲内',
+              },
             ]}
           />
           <StatusActions meeting={m} onChanged={(next, message) => update(next, message)} />

@@ -19,17 +19,17 @@ export {
   DECISION_KIND_LABELS as DECISION_LABELS,
   DECISIONS_BY_MEETING as DECISIONS_BY_KIND,
   CASE_DECISIONS as CASE_DECISION_KINDS,
-  SECRETARIAT_DECISIONS,
+  SERVICE_DECISIONS,
 } from '../../shared/meetings.ts';
 
 export function MeetingKindBadge({ kind }: { kind: MeetingKind }) {
   return <Badge tone={KIND_TONE[kind]}>{MEETING_KIND_SHORT[kind]}</Badge>;
 }
 
-/** 支援会議: everything shared there is 非公開. */
+/** A body with a statutory 守秘義務 (支援会議 and the like): everything shared there is 非公開. */
 export function ConfidentialMark() {
   return (
-    <span className="meeting-secret" title="支援会議（社会福祉法第106条の6）の資料と記録は非公開です">
+    <span className="meeting-secret" title="守秘義務のある会議体（支援会議など）の資料と記録は非公開です">
       非公開
     </span>
   );
