@@ -61,7 +61,7 @@ function rawHttp(port: number, request: string): Promise<{ status: number; heade
   });
 }
 
-type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; format?: string };
+type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; format?: string; maximum?: number };
 
 /** Paths (keys from the top) of every integer in a JSON schema. */
 function integerPaths(schema: JsonSchema | undefined, path: string[] = []): string[][] {
@@ -384,6 +384,8 @@ describe.each(DATABASE_KINDS)('robustness of the API (%s)', (kind) => {
       }
       for (const p of op.parameters ?? []) {
         if (p.in !== 'path' || !JSON.stringify(p.schema).includes('integer')) continue;
+        // A bigint column (the audit log's seq) is bounded by its own range, not int4's.
+        if (typeof p.schema.maximum === 'number' && p.schema.maximum > 2147483647) continue;
         const url = urlOf(op).replace(/\/1(?=\/|$)/, '/2147483648');
         expectErrorBody(await admin.request(op.method as 'GET', url), 404, 'not_found');
       }
