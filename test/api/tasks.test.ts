@@ -417,7 +417,7 @@ describe.each(DATABASE_KINDS)('tasks (%s)', (kind) => {
       link: `/meetings/${jusouId}`,
       meeting: { id: jusouId, title: '第8回 重層的支援会議', confidential: false },
     });
-    expect(mine[0]!.why).toBe(`第8回 重層的支援会議（${formatDate(today)}）で決まった対応です。期限：${formatDate(yesterday)}（過ぎています）`);
+    expect(mine[0]!.why).toBe(`第8回 重層的支援会議（${formatDate(new Date(heldAt))}）で決まった対応です。期限：${formatDate(yesterday)}（過ぎています）`);
     const counted = (await tasks(w.window.agent)).counts.find((c) => c.kind === 'meeting_follow_up');
     expect(counted).toMatchObject({ count: 1, overdue: 1 });
     // Nobody else's work: not the outsider's, not the convener's (the owner is the window).
