@@ -37,7 +37,8 @@ for (const step of steps) {
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, 'utf8'));
       passed += json.numPassedTests ?? 0;
-      failed += json.numFailedTests ?? 0;
+      // A failed file (a hook, an import) may fail no single test: the step still counts as a failure.
+      failed += json.numFailedTests || (ok ? 0 : 1);
       skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
     } else if (!ok) failed += 1;
   } else if (!ok) failed += 1;

@@ -6,6 +6,7 @@ import { newId } from '../../src/shared/ids.ts';
 import { normalizeForSearch } from '../../src/shared/normalize.ts';
 import { DATABASE_KINDS, json, useTestApp, type Agent, type Response, type TestUser } from '../support/app.ts';
 import { caseWorld, open8050Case, type CaseWorld } from '../support/cases.ts';
+import { setBodyRule } from '../support/meetings.ts';
 import { bornYearsAgo, consult, recordConsent, registerPerson, todayJst } from '../support/people.ts';
 
 /**
@@ -419,6 +420,8 @@ describe.each(DATABASE_KINDS)('probe access (%s)', (kind) => {
       });
       expect(rec.statusCode, rec.body).toBe(201);
       ids.record = json(rec).id;
+      // This sweep is about who sees names, not about 小金井市's convening rule (test/api/meeting-rules.test.ts).
+      await setBodyRule(t, (b) => b.kind === 'jusou', { convenedBy: null, secretariatAttends: false });
       const bodies = await t.db.selectFrom('meeting_bodies').select(['id', 'kind']).where('municipality_id', '=', t.municipalityId).execute();
       const meeting = await w.coordinator.agent.post('/api/v1/meetings', {
         meetingBodyId: bodies.find((b) => b.kind === 'jusou')!.id,
