@@ -52,22 +52,27 @@ export function parseDateTimeInput(input: string): string | null {
   return new Date(Date.UTC(y, mo - 1, d, h, min, s) - JST_OFFSET_MS).toISOString();
 }
 
-const dateTimeField = z
-  .string()
-  .trim()
-  .max(60)
-  .transform((v, ctx) => {
-    const parsed = parseDateTimeInput(v);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: '日時を 2025-04-01T14:00 や 令和7年4月1日 14:00 の形で入力してください' });
-      return z.NEVER;
-    }
-    if (Date.parse(parsed) > Date.now() + FUTURE_GRACE_MS) {
-      ctx.addIssue({ code: 'custom', message: '未来の日時は記録できません（これからの予定は「次の予定」に入力してください）' });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+/** A date and time as staff type it (2025-04-01T14:00, 令和7年4月1日 14:00), not in the future: `futureMessage` says what to do instead. */
+export function pastDateTimeField(futureMessage: string) {
+  return z
+    .string()
+    .trim()
+    .max(60)
+    .transform((v, ctx) => {
+      const parsed = parseDateTimeInput(v);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: '日時を 2025-04-01T14:00 や 令和7年4月1日 14:00 の形で入力してください' });
+        return z.NEVER;
+      }
+      if (Date.parse(parsed) > Date.now() + FUTURE_GRACE_MS) {
+        ctx.addIssue({ code: 'custom', message: futureMessage });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+const dateTimeField = pastDateTimeField('未来の日時は記録できません（これからの予定は「次の予定」に入力してください）');
 
 const recordFields = {
   occurredAt: dateTimeField.describe('日時'),

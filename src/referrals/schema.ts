@@ -1,4 +1,4 @@
-import { parseDateTimeInput } from '../cases/records.ts';
+import { pastDateTimeField } from '../cases/records.ts';
 import { ANSWER_METHODS, ANSWER_RESULTS, DELIVERY_METHODS } from '../shared/referral-delivery.ts';
 import { int32, int32Text, z } from '../shared/zod-ja.ts';
 
@@ -42,23 +42,7 @@ export const returnSchema = z.object({ reason: z.string().trim().min(1).max(2000
 export const completeSchema = z.object({ note: z.string().trim().max(2000).nullable().optional().describe('対応の結果') }).strict();
 export const transitionSchema = z.object({ version: int32({ min: 1 }).optional().describe('版') }).strict();
 
-/** A date and time as staff type it (2025-04-01T14:00, 令和7年4月1日 14:00), not in the future. */
-const pastDateTime = z
-  .string()
-  .trim()
-  .max(60)
-  .transform((v, ctx) => {
-    const parsed = parseDateTimeInput(v);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: '日時を 2025-04-01T14:00 や 令和7年4月1日 14:00 の形で入力してください' });
-      return z.NEVER;
-    }
-    if (Date.parse(parsed) > Date.now() + 5 * 60_000) {
-      ctx.addIssue({ code: 'custom', message: '未来の日時は記録できません' });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+const pastDateTime = pastDateTimeField('未来の日時は記録できません');
 
 /** 経過の記録: progress on an accepted or 対応中 referral, by the receiving agency (resets the stall alert). */
 export const progressSchema = z
