@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +10,7 @@ import {
   loginAs,
   pageRunner,
   screenshot,
+  SCREENSHOT_DIR,
   startServer,
   waitForHeading,
   type TestServer,
@@ -237,6 +240,10 @@ describe('包括的相談支援 journeys', () => {
         await page.getByText('つなぎシート（共通様式）').waitFor();
         await page.emulateMedia({ media: 'print' });
         await screenshot(page, 'referral-sheet-print');
+        // The sheet faxed to an agency without accounts: as Chromium prints it on A4 (looked at with pdftoppm).
+        const pdf = await page.pdf({ format: 'A4' });
+        writeFileSync(join(SCREENSHOT_DIR, 'referral-sheet.pdf'), pdf);
+        expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)?.length ?? 0).toBeGreaterThan(0);
         await page.emulateMedia({ media: 'screen' });
       });
     },
