@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { swapWithNeighbour } from '../db/list-order.ts';
 import type { Scope } from '../access/gateway.ts';
 import { conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -130,35 +131,16 @@ export async function updateDepartment(scope: Scope, id: string, patch: Departme
   }
   const renamed = patch.name !== undefined && patch.name !== current.name;
   if (renamed) await assertNameFree(scope, patch.name!, id);
-  let sortOrder = current.sort_order;
-  if (patch.move) {
-    // Swap places with the neighbour in the list order.
-    const neighbour = await scope.trx
-      .selectFrom('departments')
-      .select(['id', 'sort_order'])
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('id', '!=', id)
-      .where(
-        patch.move === 'up'
-          ? sql<boolean>`(sort_order, name) < (${current.sort_order}, ${current.name})`
-          : sql<boolean>`(sort_order, name) > (${current.sort_order}, ${current.name})`,
-      )
-      .orderBy('sort_order', patch.move === 'up' ? 'desc' : 'asc')
-      .orderBy('name', patch.move === 'up' ? 'desc' : 'asc')
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirst();
-    if (neighbour) {
-      // Equal orders (e.g. rows added by hand) are separated so the swap moves something.
-      sortOrder = neighbour.sort_order === current.sort_order ? current.sort_order + (patch.move === 'up' ? -1 : 1) : neighbour.sort_order;
-      await scope.trx
-        .updateTable('departments')
-        .set({ sort_order: current.sort_order, version: sql`version + 1` })
-        .where('municipality_id', '=', scope.municipalityId)
-        .where('id', '=', neighbour.id)
-        .execute();
-    }
-  }
+  const sortOrder = patch.move
+    ? await swapWithNeighbour(scope.trx, {
+        table: 'departments',
+        municipalityId: scope.municipalityId,
+        id,
+        move: patch.move,
+        sortOrder: current.sort_order,
+        tiebreak: { column: 'name', value: current.name },
+      })
+    : current.sort_order;
   await scope.trx
     .updateTable('departments')
     .set({

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import type { Database } from '../db/types.ts';
+import { swapWithNeighbour } from '../db/list-order.ts';
 import { PURPOSE_LABELS } from '../consents/summary.ts';
 import { conflict, invalid, notFound } from '../server/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -228,34 +229,18 @@ export async function updateTerm(scope: Scope, id: string, patch: TermPatch): Pr
     }
     await assertLabelFree(scope, current.kind, patch.label, id);
   }
-  let sortOrder = current.sort_order;
-  if (patch.move) {
-    const neighbour = await scope.trx
-      .selectFrom('taxonomy_terms')
-      .select(['id', 'sort_order'])
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('kind', '=', current.kind)
-      .where('id', '!=', id)
-      .where(
-        patch.move === 'up'
-          ? sql<boolean>`(sort_order, created_at) < (${current.sort_order}, ${current.created_at})`
-          : sql<boolean>`(sort_order, created_at) > (${current.sort_order}, ${current.created_at})`,
-      )
-      .orderBy('sort_order', patch.move === 'up' ? 'desc' : 'asc')
-      .orderBy('created_at', patch.move === 'up' ? 'desc' : 'asc')
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirst();
-    if (neighbour) {
-      sortOrder = neighbour.sort_order === current.sort_order ? current.sort_order + (patch.move === 'up' ? -1 : 1) : neighbour.sort_order;
-      await scope.trx
-        .updateTable('taxonomy_terms')
-        .set({ sort_order: current.sort_order, version: sql`version + 1`, updated_at: new Date() })
-        .where('municipality_id', '=', scope.municipalityId)
-        .where('id', '=', neighbour.id)
-        .execute();
-    }
-  }
+  const sortOrder = patch.move
+    ? await swapWithNeighbour(scope.trx, {
+        table: 'taxonomy_terms',
+        municipalityId: scope.municipalityId,
+        id,
+        move: patch.move,
+        sortOrder: current.sort_order,
+        tiebreak: { column: 'created_at', value: current.created_at },
+        sameList: { column: 'kind', value: current.kind },
+        touchUpdatedAt: true,
+      })
+    : current.sort_order;
   await scope.trx
     .updateTable('taxonomy_terms')
     .set({
