@@ -5,6 +5,7 @@ import { forbidden } from '../server/errors.ts';
 import { appendAudit, entryFor, writeAudit, type AuditEntry, type Outcome } from './audit.ts';
 import type { AccessContext, UserContext } from './context.ts';
 import { ACTION_LABELS, decide, type Action } from './policy.ts';
+import { scopedTables, type ScopedTables } from './tables.ts';
 
 /**
  * The access gateway (Medplum's Repository, Immich's requireAccess).
@@ -15,11 +16,13 @@ import { ACTION_LABELS, decide, type Action } from './policy.ts';
  *     a refusal is audited in its own transaction and becomes a 403;
  *  2. `fn` runs inside one transaction with a Scope that carries the
  *     tenant (municipality) every query must filter on;
+ *     and the query builders of the personal-data tables filtered to what
+ *     the user may see (src/access/tables.ts);
  *  3. audit entries recorded through the scope are appended to the
  *     hash chain in that same transaction, just before commit, so the
  *     action and its audit row commit or roll back together.
  */
-export interface Scope {
+export interface Scope extends ScopedTables {
   readonly trx: Transaction<Database>;
   readonly ctx: AccessContext;
   readonly municipalityId: string;
@@ -66,6 +69,7 @@ export class Gateway {
       return await this.db.transaction().execute(async (trx) => {
         pending = [];
         const scope: Scope = {
+          ...scopedTables(trx, ctx),
           trx,
           ctx,
           municipalityId: ctx.municipalityId,

@@ -685,11 +685,9 @@ export function assessmentRoutes(gateway: Gateway): AnyRoute[] {
       tag: '多機関協働',
       params: idParams,
       body: assessmentInputSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const saved = await gateway.run(ctx, 'case.write', (scope) => saveAssessment(scope, params.id, body));
-        reply.code(201);
-        return saved;
-      },
+      action: 'case.write',
+      status: 201,
+      handler: ({ scope, params, body }) => saveAssessment(scope, params.id, body),
     }),
     defineRoute({
       method: 'GET',
@@ -706,11 +704,9 @@ export function assessmentRoutes(gateway: Gateway): AnyRoute[] {
       tag: '多機関協働',
       params: idParams,
       body: infoRequestSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const created = await gateway.run(ctx, 'case.write', (scope) => createInfoRequest(scope, params.id, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'case.write',
+      status: 201,
+      handler: ({ scope, params, body }) => createInfoRequest(scope, params.id, body),
     }),
     defineRoute({
       method: 'GET',

@@ -943,11 +943,9 @@ export function planRoutes(gateway: Gateway): AnyRoute[] {
       tag,
       params: caseParams,
       body: planCreateSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const created = await gateway.run(ctx, 'case.write', (scope) => createPlan(scope, params.id, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'case.write',
+      status: 201,
+      handler: ({ scope, params, body }) => createPlan(scope, params.id, body),
     }),
     defineRoute({
       method: 'GET',

@@ -671,11 +671,9 @@ export function recordRoutes(gateway: Gateway): AnyRoute[] {
       tag: '多機関協働',
       params: caseParams,
       body: recordInputSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const created = await gateway.run(ctx, 'case.write', (scope) => createRecord(scope, params.id, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'case.write',
+      status: 201,
+      handler: ({ scope, params, body }) => createRecord(scope, params.id, body),
     }),
     defineRoute({
       method: 'POST',
@@ -684,11 +682,9 @@ export function recordRoutes(gateway: Gateway): AnyRoute[] {
       tag: '多機関協働',
       params: recordParams,
       body: recordCorrectionSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const corrected = await gateway.run(ctx, 'case.write', (scope) => correctRecord(scope, params.id, params.recordId, body));
-        reply.code(201);
-        return corrected;
-      },
+      action: 'case.write',
+      status: 201,
+      handler: ({ scope, params, body }) => correctRecord(scope, params.id, params.recordId, body),
     }),
     defineRoute({
       method: 'GET',

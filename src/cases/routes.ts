@@ -42,11 +42,9 @@ export function caseRoutes(gateway: Gateway): AnyRoute[] {
       summary: '事例の開始（受理したつなぎ・相談から、または理由を添えて直接。コーディネーター）',
       tag: '多機関協働',
       body: caseOpenSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'case.open', (scope) => openCase(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'case.open',
+      status: 201,
+      handler: ({ scope, body }) => openCase(scope, body),
     }),
     defineRoute({
       method: 'GET',
@@ -93,9 +91,10 @@ export function caseRoutes(gateway: Gateway): AnyRoute[] {
       tag: '多機関協働',
       params: idParams,
       body: teamAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const items = await gateway.run(ctx, 'case.write', (scope) => addTeamMember(scope, params.id, body));
-        reply.code(201);
+      action: 'case.write',
+      status: 201,
+      handler: async ({ scope, params, body }) => {
+        const items = await addTeamMember(scope, params.id, body);
         return { items };
       },
     }),

@@ -33,11 +33,9 @@ export function directoryRoutes(gateway: Gateway): AnyRoute[] {
       tag: '機関・窓口',
       body: agencyInputSchema,
       response: agencyView,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'directory.write', (scope) => createAgency(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'directory.write',
+      status: 201,
+      handler: ({ scope, body }) => createAgency(scope, body),
     }),
     defineRoute({
       method: 'GET',
@@ -79,11 +77,9 @@ export function directoryRoutes(gateway: Gateway): AnyRoute[] {
       tag: '機関・窓口',
       body: departmentInputSchema,
       response: departmentView,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'directory.write', (scope) => createDepartment(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'directory.write',
+      status: 201,
+      handler: ({ scope, body }) => createDepartment(scope, body),
     }),
     defineRoute({
       method: 'PATCH',

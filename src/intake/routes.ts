@@ -33,11 +33,9 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       summary: '相談受付の登録（同意あり／同意なし、匿名も可。緊急の兆候はコーディネーターに即時通知）',
       tag: '相談受付',
       body: consultationInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'person.write', (scope) => createConsultation(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'person.write',
+      status: 201,
+      handler: ({ scope, body }) => createConsultation(scope, body),
     }),
     defineRoute({
       method: 'GET',
@@ -76,11 +74,9 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       summary: '交通整理のルールの追加（管理者）',
       tag: '相談受付',
       body: routingRuleInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'settings.write', (scope) => createRule(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'settings.write',
+      status: 201,
+      handler: ({ scope, body }) => createRule(scope, body),
     }),
     defineRoute({
       method: 'PATCH',
@@ -97,11 +93,9 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       summary: 'つなぎの送付（共通様式：主訴・相談内容・つなぐ理由・情報共有の同意確認）',
       tag: 'つなぎ',
       body: referralInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'person.write', (scope) => createReferral(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'person.write',
+      status: 201,
+      handler: ({ scope, body }) => createReferral(scope, body),
     }),
     defineRoute({
       method: 'GET',
@@ -166,7 +160,7 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       handler: ({ ctx, params, body }) =>
         gateway.run(ctx, 'person.write', (scope) => transitionReferral(scope, params.id, 'complete', { note: body.note })),
     }),
-    ...referralProgressRoutes(gateway),
+    ...referralProgressRoutes(),
     defineRoute({
       method: 'GET',
       url: '/api/v1/persons/:id/consents',
@@ -181,9 +175,10 @@ export function intakeRoutes(gateway: Gateway): AnyRoute[] {
       summary: '同意（または拒否）の記録。新しい版として追加されます',
       tag: '同意',
       body: consentInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const items = await gateway.run(ctx, 'person.write', (scope) => recordConsent(scope, body));
-        reply.code(201);
+      action: 'person.write',
+      status: 201,
+      handler: async ({ scope, body }) => {
+        const items = await recordConsent(scope, body);
         return { items };
       },
     }),

@@ -62,11 +62,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       summary: '会議の招集（事務局・コーディネーター。支援会議は市（事務局）だけが招集します）',
       tag: TAG,
       body: meetingCreateSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'meeting.convene', (scope) => createMeeting(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'meeting.convene',
+      status: 201,
+      handler: ({ scope, body }) => createMeeting(scope, body),
     }),
     defineRoute({
       method: 'GET',
@@ -108,11 +106,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       tag: TAG,
       params: idParams,
       body: attendeeAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const result = await gateway.run(ctx, 'meeting.write', (scope) => addAttendee(scope, params.id, body));
-        reply.code(201);
-        return result;
-      },
+      action: 'meeting.write',
+      status: 201,
+      handler: ({ scope, params, body }) => addAttendee(scope, params.id, body),
     }),
     defineRoute({
       method: 'DELETE',
@@ -158,11 +154,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       tag: TAG,
       params: idParams,
       body: agendaAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const result = await gateway.run(ctx, 'meeting.write', (scope) => addAgendaItem(scope, params.id, body));
-        reply.code(201);
-        return result;
-      },
+      action: 'meeting.write',
+      status: 201,
+      handler: ({ scope, params, body }) => addAgendaItem(scope, params.id, body),
     }),
     defineRoute({
       method: 'GET',
@@ -188,11 +182,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       tag: TAG,
       params: idParams,
       body: decisionAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const result = await gateway.run(ctx, 'meeting.write', (scope) => addDecision(scope, params.id, body));
-        reply.code(201);
-        return result;
-      },
+      action: 'meeting.write',
+      status: 201,
+      handler: ({ scope, params, body }) => addDecision(scope, params.id, body),
     }),
     defineRoute({
       method: 'GET',
@@ -224,11 +216,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       tag: TAG,
       params: idParams,
       body: followUpAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const result = await gateway.run(ctx, 'meeting.write', (scope) => addFollowUp(scope, params.id, body));
-        reply.code(201);
-        return result;
-      },
+      action: 'meeting.write',
+      status: 201,
+      handler: ({ scope, params, body }) => addFollowUp(scope, params.id, body),
     }),
     defineRoute({
       method: 'POST',
@@ -253,11 +243,9 @@ export function meetingRoutes(gateway: Gateway): AnyRoute[] {
       tag: TAG,
       params: idParams,
       body: infoRequestAddSchema,
-      handler: async ({ ctx, params, body, reply }) => {
-        const result = await gateway.run(ctx, 'meeting.write', (scope) => addInfoRequest(scope, params.id, body));
-        reply.code(201);
-        return result;
-      },
+      action: 'meeting.write',
+      status: 201,
+      handler: ({ scope, params, body }) => addInfoRequest(scope, params.id, body),
     }),
     defineRoute({
       method: 'POST',

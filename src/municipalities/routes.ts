@@ -149,11 +149,9 @@ export function municipalityRoutes(gateway: Gateway): AnyRoute[] {
       tag: '自治体',
       body: termInputSchema,
       response: termView,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'settings.write', (scope) => createTerm(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'settings.write',
+      status: 201,
+      handler: ({ scope, body }) => createTerm(scope, body),
     }),
     defineRoute({
       method: 'PATCH',

@@ -55,9 +55,10 @@ export function peopleRoutes(gateway: Gateway): AnyRoute[] {
       summary: '本人の登録。重複の可能性があるときは 409 possible_duplicates（confirmNotDuplicate で登録）',
       tag: '本人・世帯',
       body: personInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const result = await gateway.run(ctx, 'person.write', (scope) => createPerson(scope, body));
-        reply.code(201);
+      action: 'person.write',
+      status: 201,
+      handler: async ({ scope, body }) => {
+        const result = await createPerson(scope, body);
         return 'person' in result ? result.person : result;
       },
     }),
@@ -121,11 +122,9 @@ export function peopleRoutes(gateway: Gateway): AnyRoute[] {
       summary: '世帯の登録',
       tag: '本人・世帯',
       body: householdInputSchema,
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'person.write', (scope) => createHousehold(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'person.write',
+      status: 201,
+      handler: ({ scope, body }) => createHousehold(scope, body),
     }),
     defineRoute({
       method: 'GET',

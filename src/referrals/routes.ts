@@ -1,4 +1,3 @@
-import type { Gateway } from '../access/gateway.ts';
 import { defineRoute, type AnyRoute } from '../server/route.ts';
 import { z } from '../shared/zod-ja.ts';
 import { answerSchema, deliverySchema, progressSchema } from './schema.ts';
@@ -7,7 +6,7 @@ import { addProgressNote, recordAnswer, recordDelivery } from './service.ts';
 const idParams = z.object({ id: z.uuid() });
 
 /** Referrals that cannot stall: progress notes, and the sender's steps for an agency without accounts. */
-export function referralProgressRoutes(gateway: Gateway): AnyRoute[] {
+export function referralProgressRoutes(): AnyRoute[] {
   return [
     defineRoute({
       method: 'POST',
@@ -16,7 +15,8 @@ export function referralProgressRoutes(gateway: Gateway): AnyRoute[] {
       tag: 'つなぎ',
       params: idParams,
       body: progressSchema,
-      handler: ({ ctx, params, body }) => gateway.run(ctx, 'person.write', (scope) => addProgressNote(scope, params.id, body)),
+      action: 'person.write',
+      handler: ({ scope, params, body }) => addProgressNote(scope, params.id, body),
     }),
     defineRoute({
       method: 'POST',
@@ -25,7 +25,8 @@ export function referralProgressRoutes(gateway: Gateway): AnyRoute[] {
       tag: 'つなぎ',
       params: idParams,
       body: deliverySchema,
-      handler: ({ ctx, params, body }) => gateway.run(ctx, 'person.write', (scope) => recordDelivery(scope, params.id, body)),
+      action: 'person.write',
+      handler: ({ scope, params, body }) => recordDelivery(scope, params.id, body),
     }),
     defineRoute({
       method: 'POST',
@@ -34,7 +35,8 @@ export function referralProgressRoutes(gateway: Gateway): AnyRoute[] {
       tag: 'つなぎ',
       params: idParams,
       body: answerSchema,
-      handler: ({ ctx, params, body }) => gateway.run(ctx, 'person.write', (scope) => recordAnswer(scope, params.id, body)),
+      action: 'person.write',
+      handler: ({ scope, params, body }) => recordAnswer(scope, params.id, body),
     }),
   ];
 }

@@ -187,7 +187,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...assessmentRoutes(gateway),
     ...retentionRoutes(gateway),
   ];
-  registerRoutes(app, routes);
+  registerRoutes(app, routes, gateway);
 
   const openapi = buildOpenApi(routes);
   app.get('/api/openapi.json', async () => openapi);

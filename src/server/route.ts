@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from '../shared/zod-ja.ts';
 import type { UserContext } from '../access/context.ts';
+import type { Gateway, RunOptions, Scope } from '../access/gateway.ts';
+import type { Action } from '../access/policy.ts';
 import { AppError, invalid, unauthenticated, zodFields } from './errors.ts';
 import type { AuthState } from '../auth/sessions.ts';
 import { findTextProblem, TEXT_PROBLEM_MESSAGES } from '../shared/text-check.ts';
@@ -25,7 +27,12 @@ export interface HandlerInput<B, Q, P> {
   ctx: UserContext;
 }
 
-export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+/** The input of a route that declares its gateway action: the handler runs inside `gateway.run`. */
+export interface ScopedHandlerInput<B, Q, P> extends HandlerInput<B, Q, P> {
+  scope: Scope;
+}
+
+interface RouteBase<B, Q, P> {
   method: Method;
   url: string;
   summary: string;
@@ -39,13 +46,34 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   produces?: string;
   /** Per-route Fastify config (e.g. { rateLimit: { max, timeWindow } }). */
   config?: Record<string, unknown>;
+  /** The success status (201 for a route that creates); documented in OpenAPI. Default 200 (204 when nothing is returned). */
+  status?: 200 | 201 | 202;
+}
+
+/** A route whose handler manages the gateway itself (or needs none: public, auth). */
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> extends RouteBase<B, Q, P> {
+  action?: undefined;
   handler: (input: HandlerInput<B, Q, P>) => Promise<unknown>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteSpec<any, any, any>;
+/**
+ * A route that declares its gateway action: the kernel runs the handler in
+ * `gateway.run(ctx, action, …)` (policy, one transaction, audit at commit)
+ * and hands it the scope, so no handler repeats the wrapper.
+ */
+export interface ActionRouteSpec<B = unknown, Q = unknown, P = unknown> extends RouteBase<B, Q, P> {
+  action: Action;
+  /** What a refusal by role is audited against (target type/id, subject). */
+  target?: (input: HandlerInput<B, Q, P>) => RunOptions;
+  handler: (input: ScopedHandlerInput<B, Q, P>) => Promise<unknown>;
+}
 
-export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): RouteSpec<B, Q, P> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any> | ActionRouteSpec<any, any, any>;
+
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: ActionRouteSpec<B, Q, P>): AnyRoute;
+export function defineRoute<B = undefined, Q = undefined, P = undefined>(spec: RouteSpec<B, Q, P>): AnyRoute;
+export function defineRoute(spec: AnyRoute): AnyRoute {
   return spec;
 }
 
@@ -106,7 +134,7 @@ export function queryWellEncoded(url: string): boolean {
   }
 }
 
-export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]): void {
+export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[], gateway: Gateway): void {
   for (const route of routes) {
     const level = route.auth ?? 'user';
     app.route({
@@ -130,7 +158,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
         const params = parse(route.params, req.params, 'params');
         const query = parse(route.query, req.query, 'query');
         const body = parse(route.body, req.body, 'body');
-        const result = await route.handler({
+        const input: HandlerInput<unknown, unknown, unknown> = {
           body,
           query,
           params,
@@ -138,7 +166,16 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
           reply,
           auth,
           ctx: auth?.ctx as UserContext,
-        });
+        };
+        let result: unknown;
+        if (route.action) {
+          const scoped = route;
+          if (!input.ctx) throw unauthenticated();
+          result = await gateway.run(input.ctx, scoped.action, (scope) => scoped.handler({ ...input, scope }), scoped.target?.(input) ?? {});
+        } else {
+          result = await route.handler(input);
+        }
+        if (route.status && !reply.sent) reply.code(route.status);
         if (result === undefined) {
           if (!reply.sent) reply.code(204).send();
           return reply;
@@ -194,7 +231,7 @@ export function buildOpenApi(routes: readonly AnyRoute[]): Record<string, unknow
     const responses: Record<string, unknown> = {
       default: { description: 'エラー', content: { 'application/json': { schema: ERROR_SCHEMA } } },
     };
-    responses[r.method === 'POST' ? '200' : '200'] = {
+    responses[String(r.status ?? 200)] = {
       description: 'OK',
       content: {
         [r.produces ?? 'application/json']: { schema: r.response ? jsonSchema(r.response, 'output') : {} },

@@ -25,11 +25,9 @@ export function userRoutes(gateway: Gateway): AnyRoute[] {
       tag: '利用者',
       body: userCreateSchema,
       response: z.object({ user: userView, initialPassword: z.string().optional() }),
-      handler: async ({ ctx, body, reply }) => {
-        const created = await gateway.run(ctx, 'users.write', (scope) => createUser(scope, body));
-        reply.code(201);
-        return created;
-      },
+      action: 'users.write',
+      status: 201,
+      handler: ({ scope, body }) => createUser(scope, body),
     }),
     defineRoute({
       method: 'GET',

@@ -278,6 +278,11 @@ describe.each(DATABASE_KINDS)('robustness of the API (%s)', (kind) => {
       }
     }
     expect(doc.paths['/api/v1/audit-events/export'].get.responses['200'].content).toHaveProperty('text/csv');
+    // A route that creates answers 201, and the document says so.
+    for (const created of ['/api/v1/cases', '/api/v1/persons', '/api/v1/consultations', '/api/v1/meetings']) {
+      expect(Object.keys(doc.paths[created].post.responses), created).toEqual(expect.arrayContaining(['201', 'default']));
+      expect(doc.paths[created].post.responses).not.toHaveProperty('200');
+    }
   });
 
   it("keeps the municipality's own consent-form wording, within its limits", async () => {
