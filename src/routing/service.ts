@@ -1,3 +1,4 @@
+import { visiblePersonPredicate } from '../access/person-access.ts';
 import { sql } from 'kysely';
 import type { Scope } from '../access/gateway.ts';
 import { householdPatterns, memberAge } from '../people/patterns.ts';
@@ -39,11 +40,10 @@ export async function suggestRouting(scope: Scope, req: RoutingRequest): Promise
   const patterns = new Set<string>(req.issues.filter((i) => ['8050', 'ダブルケア', 'ヤングケアラー'].includes(i)));
   if (req.personId) {
     await requirePersonAccess(scope, req.personId);
-    const p = await scope.trx
-      .selectFrom('persons')
-      .select(['birth_date', 'age_band', 'address'])
-      .where('municipality_id', '=', scope.municipalityId)
-      .where('id', '=', req.personId)
+    const p = await scope
+      .persons()
+      .select(['p.birth_date', 'p.age_band', 'p.address'])
+      .where('p.id', '=', req.personId)
       .executeTakeFirstOrThrow();
     age = age ?? memberAge({ birthDate: p.birth_date, ageBand: p.age_band });
     address = address ?? p.address;
@@ -54,6 +54,8 @@ export async function suggestRouting(scope: Scope, req: RoutingRequest): Promise
       .select(['o.relationship', 'o.living_together', 'q.birth_date', 'q.age_band', 'q.gender'])
       .where('m.municipality_id', '=', scope.municipalityId)
       .where('m.person_id', '=', req.personId)
+      // Only the household members the user may see count (their age and sex are personal data too).
+      .where(visiblePersonPredicate(scope.ctx, 'q'))
       .execute();
     for (const hint of householdPatterns(
       members.map((m) => ({ relationship: m.relationship, livingTogether: m.living_together, birthDate: m.birth_date, ageBand: m.age_band, gender: m.gender, issues: req.issues })),

@@ -71,6 +71,37 @@ describe.each(DATABASE_KINDS)('routing suggestions (%s)', (kind) => {
     expect((await suggest({ issues: ['介護'] })).suggestions.some((s) => s.agency.name.includes('地域包括支援センター'))).toBe(false);
   });
 
+  it('reads only the household members the user may see: a hidden 80-year-old mother adds no 8050 hint', async () => {
+    const other = await t.createUser({ agency: '小金井市社会福祉協議会' });
+    const otherAgent = await t.login(other.loginId, other.password);
+    const son = await registerPerson(clerk, { name: '世帯 長男', birthDate: bornYearsAgo(52) });
+    const hiddenMother = await registerPerson(otherAgent, { name: '世帯 母', birthDate: bornYearsAgo(84) });
+    const visibleMother = await registerPerson(clerk, { name: '世帯 見える母', birthDate: bornYearsAgo(84) });
+    const sonRow = await t.db.selectFrom('persons').select('registered_by_agency_id').where('id', '=', son.id).executeTakeFirstOrThrow();
+    const household = async (mother: string) => {
+      const id = crypto.randomUUID();
+      await t.db
+        .insertInto('households')
+        .values({ municipality_id: t.municipalityId, id, name: '世帯 テスト', address: null, note: null, registered_by_agency_id: sonRow.registered_by_agency_id })
+        .execute();
+      await t.db
+        .insertInto('household_members')
+        .values([
+          { municipality_id: t.municipalityId, household_id: id, person_id: son.id, relationship: '本人', situation: null },
+          { municipality_id: t.municipalityId, household_id: id, person_id: mother, relationship: '親', situation: null },
+        ])
+        .execute();
+      return id;
+    };
+    const first = await household(hiddenMother.id);
+    expect((await suggest({ issues: ['介護'], personId: son.id })).facts.patterns).not.toContain('8050');
+    // The same household with a mother the user may see gives the hint (the test can fail).
+    await t.db.deleteFrom('household_members').where('household_id', '=', first).execute();
+    await t.db.deleteFrom('households').where('id', '=', first).execute();
+    await household(visibleMother.id);
+    expect((await suggest({ issues: ['介護'], personId: son.id })).facts.patterns).toContain('8050');
+  });
+
   it('収入・生活費 → the 生活困窮 agencies', async () => {
     const { suggestions } = await suggest({ issues: ['収入・生活費'], age: 45 });
     expect(namesOf(suggestions)).toEqual(await agenciesWith((a) => a.fields.includes('生活困窮')));
