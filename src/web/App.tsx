@@ -1,60 +1,65 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Action } from '../access/policy.ts';
-import { AccountPage } from './account/AccountPage.tsx';
-import { AuditPage } from './audit/AuditPage.tsx';
 import { LoginPage } from './auth/LoginPage.tsx';
 import { AppShell } from './components/AppShell.tsx';
 import { Loading } from './components/ui.tsx';
-import { AgencyDetailPage } from './directory/AgencyDetailPage.tsx';
-import { AgencyFormPage } from './directory/AgencyFormPage.tsx';
-import { DirectoryPage } from './directory/DirectoryPage.tsx';
-import { DepartmentsPage } from './directory/DepartmentsPage.tsx';
-import { MeetingBodiesPage } from './directory/MeetingBodiesPage.tsx';
 import { HomePage } from './home/HomePage.tsx';
-import { AssessmentPage } from './cases/AssessmentPage.tsx';
-import { CaseNewPage } from './cases/CaseNewPage.tsx';
-import { CasePage } from './cases/CasePage.tsx';
-import { CasesPage } from './cases/CasesPage.tsx';
-import { PlanEditPage } from './cases/PlanEditPage.tsx';
-import { PlanPage } from './cases/PlanPage.tsx';
-import { PlanPrintPage } from './cases/PlanPrintPage.tsx';
-import { RecordsPage } from './cases/RecordsPage.tsx';
-import { MaterialsPage } from './meetings/MaterialsPage.tsx';
-import { MeetingPrintPage } from './meetings/MeetingPrintPage.tsx';
-import { MeetingNewPage } from './meetings/MeetingNewPage.tsx';
-import { MeetingPage } from './meetings/MeetingPage.tsx';
-import { MeetingsPage } from './meetings/MeetingsPage.tsx';
-import { MeetingCountsPage } from './meetings/MeetingCountsPage.tsx';
-import { ResourceGapsPage } from './meetings/ResourceGapsPage.tsx';
-import { MyWorkPage } from './tasks/MyWorkPage.tsx';
-import { OverviewPage } from './tasks/OverviewPage.tsx';
-import { ConsultationPage } from './intake/ConsultationPage.tsx';
-import { ConsultationsPage } from './intake/ConsultationsPage.tsx';
-import { IntakePage } from './intake/IntakePage.tsx';
-import { NotificationsPage } from './notifications/NotificationsPage.tsx';
-import { ConsentFormPage } from './people/ConsentFormPage.tsx';
-import { EmergencyAccessPage } from './people/EmergencyAccessPage.tsx';
-import { HouseholdPage } from './people/HouseholdPage.tsx';
-import { PersonEditPage } from './people/PersonEditPage.tsx';
-import { PersonNewPage } from './people/PersonNewPage.tsx';
-import { PersonPage } from './people/PersonPage.tsx';
-import { PersonSearchPage } from './people/PersonSearchPage.tsx';
-import { ReferralNewPage } from './referrals/ReferralNewPage.tsx';
-import { ReferralPage } from './referrals/ReferralPage.tsx';
-import { ReferralPrintPage } from './referrals/ReferralPrintPage.tsx';
-import { ReferralsPage } from './referrals/ReferralsPage.tsx';
-import { RoutingRuleFormPage } from './routing/RoutingRuleFormPage.tsx';
-import { RoutingRulesPage } from './routing/RoutingRulesPage.tsx';
 import { can } from './lib/access.ts';
 import { useSession } from './lib/session.tsx';
 import { ForbiddenPage, NotFoundPage } from './NotFoundPage.tsx';
-import { SettingsPage } from './settings/SettingsPage.tsx';
-import { TaxonomyPage } from './settings/TaxonomyPage.tsx';
-import { RetentionPage } from './retention/RetentionPage.tsx';
-import { UserDetailPage } from './users/UserDetailPage.tsx';
-import { UserNewPage } from './users/UserNewPage.tsx';
-import { UsersPage } from './users/UsersPage.tsx';
+
+/**
+ * Pages are loaded when first opened (one chunk each), so signing in does not
+ * download the whole application; the home page and the shell come with the entry.
+ */
+const AccountPage = lazy(() => import('./account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
+const AuditPage = lazy(() => import('./audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const AgencyDetailPage = lazy(() => import('./directory/AgencyDetailPage.tsx').then((m) => ({ default: m.AgencyDetailPage })));
+const AgencyFormPage = lazy(() => import('./directory/AgencyFormPage.tsx').then((m) => ({ default: m.AgencyFormPage })));
+const DirectoryPage = lazy(() => import('./directory/DirectoryPage.tsx').then((m) => ({ default: m.DirectoryPage })));
+const DepartmentsPage = lazy(() => import('./directory/DepartmentsPage.tsx').then((m) => ({ default: m.DepartmentsPage })));
+const MeetingBodiesPage = lazy(() => import('./directory/MeetingBodiesPage.tsx').then((m) => ({ default: m.MeetingBodiesPage })));
+const AssessmentPage = lazy(() => import('./cases/AssessmentPage.tsx').then((m) => ({ default: m.AssessmentPage })));
+const CaseNewPage = lazy(() => import('./cases/CaseNewPage.tsx').then((m) => ({ default: m.CaseNewPage })));
+const CasePage = lazy(() => import('./cases/CasePage.tsx').then((m) => ({ default: m.CasePage })));
+const CasesPage = lazy(() => import('./cases/CasesPage.tsx').then((m) => ({ default: m.CasesPage })));
+const PlanEditPage = lazy(() => import('./cases/PlanEditPage.tsx').then((m) => ({ default: m.PlanEditPage })));
+const PlanPage = lazy(() => import('./cases/PlanPage.tsx').then((m) => ({ default: m.PlanPage })));
+const PlanPrintPage = lazy(() => import('./cases/PlanPrintPage.tsx').then((m) => ({ default: m.PlanPrintPage })));
+const RecordsPage = lazy(() => import('./cases/RecordsPage.tsx').then((m) => ({ default: m.RecordsPage })));
+const MaterialsPage = lazy(() => import('./meetings/MaterialsPage.tsx').then((m) => ({ default: m.MaterialsPage })));
+const MeetingPrintPage = lazy(() => import('./meetings/MeetingPrintPage.tsx').then((m) => ({ default: m.MeetingPrintPage })));
+const MeetingNewPage = lazy(() => import('./meetings/MeetingNewPage.tsx').then((m) => ({ default: m.MeetingNewPage })));
+const MeetingPage = lazy(() => import('./meetings/MeetingPage.tsx').then((m) => ({ default: m.MeetingPage })));
+const MeetingsPage = lazy(() => import('./meetings/MeetingsPage.tsx').then((m) => ({ default: m.MeetingsPage })));
+const MeetingCountsPage = lazy(() => import('./meetings/MeetingCountsPage.tsx').then((m) => ({ default: m.MeetingCountsPage })));
+const ResourceGapsPage = lazy(() => import('./meetings/ResourceGapsPage.tsx').then((m) => ({ default: m.ResourceGapsPage })));
+const MyWorkPage = lazy(() => import('./tasks/MyWorkPage.tsx').then((m) => ({ default: m.MyWorkPage })));
+const OverviewPage = lazy(() => import('./tasks/OverviewPage.tsx').then((m) => ({ default: m.OverviewPage })));
+const ConsultationPage = lazy(() => import('./intake/ConsultationPage.tsx').then((m) => ({ default: m.ConsultationPage })));
+const ConsultationsPage = lazy(() => import('./intake/ConsultationsPage.tsx').then((m) => ({ default: m.ConsultationsPage })));
+const IntakePage = lazy(() => import('./intake/IntakePage.tsx').then((m) => ({ default: m.IntakePage })));
+const NotificationsPage = lazy(() => import('./notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
+const ConsentFormPage = lazy(() => import('./people/ConsentFormPage.tsx').then((m) => ({ default: m.ConsentFormPage })));
+const EmergencyAccessPage = lazy(() => import('./people/EmergencyAccessPage.tsx').then((m) => ({ default: m.EmergencyAccessPage })));
+const HouseholdPage = lazy(() => import('./people/HouseholdPage.tsx').then((m) => ({ default: m.HouseholdPage })));
+const PersonEditPage = lazy(() => import('./people/PersonEditPage.tsx').then((m) => ({ default: m.PersonEditPage })));
+const PersonNewPage = lazy(() => import('./people/PersonNewPage.tsx').then((m) => ({ default: m.PersonNewPage })));
+const PersonPage = lazy(() => import('./people/PersonPage.tsx').then((m) => ({ default: m.PersonPage })));
+const PersonSearchPage = lazy(() => import('./people/PersonSearchPage.tsx').then((m) => ({ default: m.PersonSearchPage })));
+const ReferralNewPage = lazy(() => import('./referrals/ReferralNewPage.tsx').then((m) => ({ default: m.ReferralNewPage })));
+const ReferralPage = lazy(() => import('./referrals/ReferralPage.tsx').then((m) => ({ default: m.ReferralPage })));
+const ReferralPrintPage = lazy(() => import('./referrals/ReferralPrintPage.tsx').then((m) => ({ default: m.ReferralPrintPage })));
+const ReferralsPage = lazy(() => import('./referrals/ReferralsPage.tsx').then((m) => ({ default: m.ReferralsPage })));
+const RoutingRuleFormPage = lazy(() => import('./routing/RoutingRuleFormPage.tsx').then((m) => ({ default: m.RoutingRuleFormPage })));
+const RoutingRulesPage = lazy(() => import('./routing/RoutingRulesPage.tsx').then((m) => ({ default: m.RoutingRulesPage })));
+const SettingsPage = lazy(() => import('./settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const TaxonomyPage = lazy(() => import('./settings/TaxonomyPage.tsx').then((m) => ({ default: m.TaxonomyPage })));
+const RetentionPage = lazy(() => import('./retention/RetentionPage.tsx').then((m) => ({ default: m.RetentionPage })));
+const UserDetailPage = lazy(() => import('./users/UserDetailPage.tsx').then((m) => ({ default: m.UserDetailPage })));
+const UserNewPage = lazy(() => import('./users/UserNewPage.tsx').then((m) => ({ default: m.UserNewPage })));
+const UsersPage = lazy(() => import('./users/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 
 /** A page only some roles may use; others see a plain "no permission" page. */
 function Allow({ action, children }: { action: Action; children: ReactNode }) {
@@ -79,6 +84,7 @@ function SignedIn() {
   }
   return (
     <AppShell>
+      <Suspense fallback={<Loading />}>
       <Routes>
         <Route index element={<HomePage />} />
         <Route path="agencies" element={<Allow action="directory.read"><DirectoryPage /></Allow>} />
@@ -133,6 +139,7 @@ function SignedIn() {
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
+      </Suspense>
     </AppShell>
   );
 }
