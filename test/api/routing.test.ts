@@ -82,7 +82,7 @@ describe.each(DATABASE_KINDS)('routing suggestions (%s)', (kind) => {
       const id = crypto.randomUUID();
       await t.db
         .insertInto('households')
-        .values({ municipality_id: t.municipalityId, id, name: '世帯 テスト', address: null, note: null, registered_by_agency_id: sonRow.registered_by_agency_id })
+        .values({ municipality_id: t.municipalityId, id, name: '世帯 テスト', address: null, note: null, registered_by_agency_id: sonRow.registered_by_agency_id, updated_at: new Date() })
         .execute();
       await t.db
         .insertInto('household_members')
