@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from '../shared/zod-ja.ts';
 import type { UserContext } from '../access/context.ts';
-import type { Gateway, RunOptions, Scope } from '../access/gateway.ts';
+import type { Gateway, Scope } from '../access/gateway.ts';
 import type { Action } from '../access/policy.ts';
 import { AppError, invalid, unauthenticated, zodFields } from './errors.ts';
 import type { AuthState } from '../auth/sessions.ts';
@@ -63,8 +63,6 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> extends RouteB
  */
 export interface ActionRouteSpec<B = unknown, Q = unknown, P = unknown> extends RouteBase<B, Q, P> {
   action: Action;
-  /** What a refusal by role is audited against (target type/id, subject). */
-  target?: (input: HandlerInput<B, Q, P>) => RunOptions;
   handler: (input: ScopedHandlerInput<B, Q, P>) => Promise<unknown>;
 }
 
@@ -171,7 +169,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
         if (route.action) {
           const scoped = route;
           if (!input.ctx) throw unauthenticated();
-          result = await gateway.run(input.ctx, scoped.action, (scope) => scoped.handler({ ...input, scope }), scoped.target?.(input) ?? {});
+          result = await gateway.run(input.ctx, scoped.action, (scope) => scoped.handler({ ...input, scope }));
         } else {
           result = await route.handler(input);
         }
