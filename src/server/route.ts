@@ -132,6 +132,21 @@ export function queryWellEncoded(url: string): boolean {
   }
 }
 
+/**
+ * Under test (vitest sets VITEST; the e2e server inherits it) every answer is
+ * checked against the route's response schema, so the documented contract —
+ * and the web types derived from it — cannot drift from what the handler
+ * returns. In production the schema only documents.
+ */
+const CHECK_RESPONSES = Boolean(process.env.VITEST) || process.env.KASANE_CHECK_RESPONSES === '1';
+
+function checkResponse(route: AnyRoute, result: unknown): void {
+  const checked = route.response!.safeParse(JSON.parse(JSON.stringify(result)));
+  if (checked.success) return;
+  const problems = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`response of ${route.method} ${route.url} does not match its schema: ${problems.join('; ')}`);
+}
+
 export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[], gateway: Gateway): void {
   for (const route of routes) {
     const level = route.auth ?? 'user';
@@ -173,6 +188,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
         } else {
           result = await route.handler(input);
         }
+        if (CHECK_RESPONSES && route.response && result !== undefined && !reply.sent) checkResponse(route, result);
         if (route.status && !reply.sent) reply.code(route.status);
         if (result === undefined) {
           if (!reply.sent) reply.code(204).send();
